@@ -1,0 +1,39 @@
+"""The model of one `accounts/*.yaml` manifest."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from landingzone.config.types import AccountId, AccountName, Email, OuPath, Strict, TagKey, TagValue
+
+
+class AccountManifest(Strict):
+    """One AWS account.
+
+    ```yaml
+    name: prod
+    email: aws-prod@example.com
+    ou: Workloads/Prod
+    environment: prod
+    owner: platform-team
+    cost_center: CC-1001
+    tags: {Project: meeting-recorder}
+    ```
+    """
+
+    name: AccountName
+    email: Email
+    ou: OuPath = Field(description="OU path from Root, `Workloads/Prod`; `Root` only for the management account.")
+    environment: TagValue = Field(description="Becomes the `Environment` tag.")
+    owner: TagValue = Field(description="Becomes the `Owner` tag.")
+    cost_center: TagValue | None = Field(default=None, description="Becomes the `CostCenter` tag when set.")
+    id: AccountId | None = Field(
+        default=None, description="An existing account's ID: it is adopted with an import block instead of created."
+    )
+    tags: dict[TagKey, TagValue] = Field(default_factory=dict, description="More tags; may not repeat the above.")
+
+    def base_tags(self) -> dict[str, str]:
+        tags = {"Environment": self.environment, "Owner": self.owner}
+        if self.cost_center is not None:
+            tags["CostCenter"] = self.cost_center
+        return tags

@@ -1,0 +1,69 @@
+"""Read every config file, check each file's shape, then the references across files; raise once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from landingzone.config.account import AccountManifest
+from landingzone.config.checks_accounts import ORG_FILE, account_tags, check_accounts, check_ou_tree, check_regions
+from landingzone.config.checks_scps import check_scps
+from landingzone.config.model import Account, LandingZone
+from landingzone.config.organization import OrganizationConfig
+from landingzone.config.pydantic_errors import problems_from
+from landingzone.config.yaml_source import Source, read_yaml
+from landingzone.errors import ConfigError, Problem
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_landing_zone(root: Path | str) -> LandingZone:
+    """Validate the project at `root` and return its model, or raise ConfigError with every problem found."""
+    root = Path(root).resolve()
+    problems: list[Problem] = []
+    org, org_src = _load(root, ORG_FILE, OrganizationConfig, problems)
+    manifests = []
+    account_files = sorted((root / "accounts").glob("*.yaml")) + sorted((root / "accounts").glob("*.yml"))
+    if not account_files:
+        problems.append(Problem("accounts/", 0, "", "holds no *.yaml manifests; add one file per account"))
+    for path in account_files:
+        manifest, src = _load(root, path.relative_to(root).as_posix(), AccountManifest, problems)
+        if manifest is not None and src is not None:
+            manifests.append((manifest, src))
+    if org is None or org_src is None:
+        raise ConfigError(problems)
+    problems += check_regions(org, org_src)
+    problems += check_ou_tree(org, org_src)
+    problems += check_accounts(org, org_src, manifests)
+    accounts = []
+    for manifest, src in manifests:
+        tags, tag_problems = account_tags(org, manifest, src)
+        problems += tag_problems
+        accounts.append(Account(manifest, src.file, tags))
+    scps, scp_problems = check_scps(org, org_src, root, [m.name for m, _ in manifests])
+    problems += scp_problems
+    if problems:
+        raise ConfigError(problems)
+    accounts.sort(key=lambda a: a.name)
+    return LandingZone(root=root, organization=org, accounts=tuple(accounts), scps=tuple(scps))
+
+
+def _load(root: Path, display: str, model: type[M], problems: list[Problem]) -> tuple[M | None, Source | None]:
+    path = root / display
+    if not path.is_file():
+        problems.append(Problem(display, 0, "", "is missing"))
+        return None, None
+    src, read_problems = read_yaml(path, display)
+    problems += read_problems
+    if src is None:
+        return None, None
+    if not isinstance(src.data, dict):
+        problems.append(Problem(display, 1, "", "must be a mapping of keys to values"))
+        return None, src
+    try:
+        return model.model_validate(src.data), src
+    except ValidationError as exc:
+        problems += problems_from(exc, src, model)
+        return None, src

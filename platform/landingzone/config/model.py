@@ -1,0 +1,68 @@
+"""The one validated, immutable model of a landing zone that every later layer reads."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from landingzone.config.account import AccountManifest
+from landingzone.config.organization import OrganizationConfig, Targets
+from landingzone.config.scp import RenderedScp
+
+ROOT = "Root"
+
+
+@dataclass(frozen=True)
+class Account:
+    """An account manifest with what validation worked out for it."""
+
+    manifest: AccountManifest
+    file: str
+    tags: Mapping[str, str]
+
+    @property
+    def name(self) -> str:
+        return self.manifest.name
+
+    @property
+    def ou(self) -> str:
+        return self.manifest.ou
+
+
+@dataclass(frozen=True)
+class LandingZone:
+    """Everything validated: built only by `load_landing_zone`, which raises ConfigError otherwise."""
+
+    root: Path
+    organization: OrganizationConfig
+    accounts: tuple[Account, ...]
+    scps: tuple[RenderedScp, ...]
+
+    @property
+    def ou_paths(self) -> tuple[str, ...]:
+        return tuple(ou.path for ou in self.organization.organizational_units)
+
+    @property
+    def management(self) -> Account:
+        return self.account(self.organization.core_accounts.management)
+
+    def account(self, name: str) -> Account:
+        return next(a for a in self.accounts if a.name == name)
+
+    def member_accounts(self) -> tuple[Account, ...]:
+        """Accounts the organization creates or adopts: all but the management account."""
+        return tuple(a for a in self.accounts if a.name != self.organization.core_accounts.management)
+
+    def accounts_under(self, ou_path: str) -> tuple[Account, ...]:
+        """Accounts in an OU or any OU nested below it."""
+        prefix = ou_path + "/"
+        return tuple(a for a in self.accounts if a.ou == ou_path or a.ou.startswith(prefix))
+
+
+def target_keys(targets: Targets) -> list[tuple[str, str]]:
+    """(kind, name) for each target: ("root", "Root"), ("ou", "Workloads/Prod"), ("account", "prod")."""
+    keys = [("root", ROOT)] if targets.root else []
+    keys += [("ou", path) for path in targets.ous]
+    keys += [("account", name) for name in targets.accounts]
+    return keys

@@ -1,0 +1,131 @@
+"""SCP documents: placeholders filled from config, then checked against AWS's limits and for lock-out."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from landingzone.config.lockout import lockout_reason
+from landingzone.config.organization import ServiceControlPolicy, Targets
+from landingzone.config.types import PLACEHOLDER
+from landingzone.config.yaml_source import read_json
+from landingzone.errors import Problem
+
+SCP_MAX_CHARACTERS = 5120
+
+
+@dataclass(frozen=True)
+class RenderedScp:
+    """An SCP ready for AWS: `content` is the minified document exactly as AWS will store it."""
+
+    name: str
+    description: str
+    file: str
+    content: str
+    attach_to: Targets
+
+
+def minify(document: Any) -> str:
+    """The document as AWS counts it: no whitespace outside strings, keys in the author's order."""
+    return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
+
+
+def render_scp(policy: ServiceControlPolicy, root: Path, params: dict[str, Any]) -> tuple[RenderedScp | None,
+                                                                                          list[Problem]]:
+    document, text, problems = read_json(root / policy.file, policy.file)
+    if problems:
+        return None, problems
+    filled = _fill(document, params, policy.file, text, problems)
+    problems += _check_shape(filled, policy.file, text)
+    if problems:
+        return None, problems
+    content = minify(filled)
+    if len(content) > SCP_MAX_CHARACTERS:
+        problems.append(Problem(policy.file, 1, "", f"is {len(content):,} characters once whitespace is removed and "
+                                f"placeholders are filled; AWS allows {SCP_MAX_CHARACTERS:,} (split it into two "
+                                "policies, or shorten action lists with wildcards)"))
+    for index, statement in enumerate(filled["Statement"]):
+        reason = lockout_reason(statement)
+        if reason:
+            problems.append(Problem(policy.file, _statement_line(text, statement, index), _statement_name(
+                statement, index), f"denies every action to every IAM role session, the deployer and break-glass "
+                f"roles included: {reason} (exempt roles with a condition on aws:PrincipalArn or aws:PrincipalType, "
+                "or enforce MFA in the identity provider instead)"))
+    if problems:
+        return None, problems
+    return RenderedScp(policy.name, policy.description, policy.file, content, policy.attach_to), []
+
+
+def _fill(node: Any, params: dict[str, Any], file: str, text: str, problems: list[Problem]) -> Any:
+    if isinstance(node, dict):
+        return {key: _fill(value, params, file, text, problems) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_fill(item, params, file, text, problems) for item in node]
+    if not isinstance(node, str):
+        return node
+    whole = PLACEHOLDER.fullmatch(node.strip())
+    if whole:
+        return _value(whole.group(1), params, file, text, problems, node)
+    return PLACEHOLDER.sub(lambda m: _inline(m, params, file, text, problems), node)
+
+
+def _value(name: str, params: dict[str, Any], file: str, text: str, problems: list[Problem], raw: str) -> Any:
+    if name not in params:
+        known = ", ".join(sorted(params))
+        problems.append(Problem(file, _line_of(text, raw), "", f"placeholder {{{{ {name} }}}} is not defined (defined: "
+                                f"{known}); add it under scp_parameters in config/organization.yaml"))
+        return raw
+    return params[name]
+
+
+def _inline(match: re.Match[str], params: dict[str, Any], file: str, text: str, problems: list[Problem]) -> str:
+    value = _value(match.group(1), params, file, text, problems, match.group(0))
+    if isinstance(value, list):
+        problems.append(Problem(file, _line_of(text, match.group(0)), "", f"placeholder {match.group(0)} is a list; "
+                                "a list can only fill a whole JSON value (\"{{ name }}\" alone in its string)"))
+        return match.group(0)
+    return str(value)
+
+
+def _check_shape(document: Any, file: str, text: str) -> list[Problem]:
+    if not isinstance(document, dict) or not isinstance(document.get("Statement"), list) or not document["Statement"]:
+        return [Problem(file, 1, "", "is not a policy document (expected an object with a non-empty Statement list)")]
+    problems = []
+    if document.get("Version") != "2012-10-17":
+        problems.append(Problem(file, _line_of(text, '"Version"'), "Version", f"{document.get('Version')!r} is not "
+                                "allowed (expected '2012-10-17', which policy variables need)"))
+    for index, statement in enumerate(document["Statement"]):
+        name = _statement_name(statement, index)
+        if not isinstance(statement, dict):
+            problems.append(Problem(file, 1, name, "is not an object"))
+            continue
+        line = _statement_line(text, statement, index)
+        if statement.get("Effect") not in ("Allow", "Deny"):
+            problems.append(Problem(file, line, f"{name}.Effect", f"{statement.get('Effect')!r} is not allowed "
+                                    "(allowed: Allow, Deny)"))
+        if ("Action" in statement) == ("NotAction" in statement):
+            problems.append(Problem(file, line, name, "needs exactly one of Action and NotAction"))
+    return problems
+
+
+def _statement_name(statement: Any, index: int) -> str:
+    sid = statement.get("Sid") if isinstance(statement, dict) else None
+    return f"Statement[Sid={sid}]" if sid else f"Statement[{index}]"
+
+
+def _statement_line(text: str, statement: dict[str, Any], index: int) -> int:
+    sid = statement.get("Sid")
+    if sid:
+        match = re.search(r'"Sid"\s*:\s*' + re.escape(json.dumps(sid)), text)
+        if match:
+            return text.count("\n", 0, match.start()) + 1
+    effects = [m.start() for m in re.finditer(r'"Effect"\s*:', text)]
+    return text.count("\n", 0, effects[index]) + 1 if index < len(effects) else 1
+
+
+def _line_of(text: str, needle: str) -> int:
+    position = text.find(needle)
+    return text.count("\n", 0, position) + 1 if position >= 0 else 1

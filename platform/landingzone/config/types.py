@@ -1,0 +1,48 @@
+"""Named types for the shapes that recur across config files."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+
+AWS_ACCOUNT_EMAIL_MAX = 64
+
+NAME_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$"
+OU_SEGMENT = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
+REGION_PATTERN = r"^[a-z]{2}(?:-gov)?-[a-z]+-\d$"
+TAG_KEY_PATTERN = r"^[A-Za-z0-9 _.:/=+@-]{1,128}$"
+
+# Names become Terraform addresses (`aws_organizations_account.account_log-archive`), so they are kept to
+# characters that map one-to-one onto an identifier: no underscores, which we use as a separator.
+AccountName = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
+PolicyName = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
+OuPath = Annotated[str, StringConstraints(pattern=rf"^{OU_SEGMENT}(?:/{OU_SEGMENT})*$")]
+Region = Annotated[str, StringConstraints(pattern=REGION_PATTERN)]
+AccountId = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
+TagKey = Annotated[str, StringConstraints(pattern=TAG_KEY_PATTERN)]
+TagValue = Annotated[str, StringConstraints(max_length=256)]
+RelativeFile = Annotated[str, StringConstraints(pattern=r"^[^/\\][^\\]*$", min_length=1)]
+
+
+def _check_email(value: str) -> str:
+    if len(value) > AWS_ACCOUNT_EMAIL_MAX:
+        raise ValueError(f"is {len(value)} characters long; AWS allows at most {AWS_ACCOUNT_EMAIL_MAX}")
+    try:
+        validate_email(value, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValueError(f"is not a valid email address: {exc}") from None
+    return value
+
+
+Email = Annotated[str, AfterValidator(_check_email)]
+
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+class Strict(BaseModel):
+    """Base for every config model: unknown keys are errors and parsed config never changes."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, str_strip_whitespace=False)

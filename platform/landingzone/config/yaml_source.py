@@ -1,0 +1,124 @@
+"""YAML and JSON files read into plain data, with the line of every key and item remembered.
+
+PyYAML's composed nodes carry their start marks; we build the data ourselves from them so that each
+key path maps to a line, and so that a duplicated key is an error instead of a silent overwrite.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from landingzone.errors import Problem
+
+Loc = tuple[str | int, ...]
+
+# Keys that name a list item, in order of preference: `accounts[name=prod]` reads better than `accounts[3]`.
+IDENTITY_KEYS = ("name", "path", "key")
+
+
+@dataclass
+class Source:
+    """One file's data and the 1-based line of every key path in it."""
+
+    file: str
+    data: Any
+    lines: dict[Loc, int] = field(default_factory=dict)
+
+    def line(self, loc: Iterable[str | int]) -> int:
+        """The line of `loc`, or of its nearest ancestor that has one."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.lines.get((), 1)
+
+    def path(self, loc: Iterable[str | int]) -> str:
+        """Render a key path, naming list items by their identity key where they have one."""
+        parts: list[str] = []
+        node = self.data
+        for part in loc:
+            if isinstance(part, int):
+                item = node[part] if isinstance(node, list) and part < len(node) else None
+                ident = _identity(item)
+                parts.append(f"[{ident}]" if ident else f"[{part}]")
+                node = item
+            else:
+                parts.append(f".{part}" if parts else str(part))
+                node = node.get(part) if isinstance(node, dict) else None
+        return "".join(parts)
+
+    def problem(self, loc: Iterable[str | int], message: str) -> Problem:
+        loc = tuple(loc)
+        return Problem(self.file, self.line(loc), self.path(loc), message)
+
+
+def _identity(item: Any) -> str | None:
+    if isinstance(item, dict):
+        for key in IDENTITY_KEYS:
+            if isinstance(item.get(key), str | int):
+                return f"{key}={item[key]}"
+    return None
+
+
+def read_yaml(path: Path, display: str) -> tuple[Source | None, list[Problem]]:
+    """Read one YAML file. Returns the source, or None and the problems that made it unreadable."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(display, 0, "", f"cannot be read ({exc})")]
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        source = Source(display, None)
+        problems: list[Problem] = []
+        source.data = _build(loader, node, (), source, problems) if node is not None else {}
+        return source, problems
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 0
+        return None, [Problem(display, line, "", f"is not valid YAML: {exc.problem or exc.context}")]
+    finally:
+        loader.dispose()
+
+
+def _build(loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, src: Source, problems: list[Problem]) -> Any:
+    src.lines.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, str):
+                key = str(key)
+            child = (*loc, key)
+            if key in out:
+                first = src.lines.get(child)
+                problems.append(
+                    Problem(src.file, key_node.start_mark.line + 1, src.path(child) or key,
+                            f"key is given twice (first on line {first}); keep one")
+                )
+                continue
+            src.lines[child] = key_node.start_mark.line + 1
+            out[key] = _build(loader, value_node, child, src, problems)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(loader, item, (*loc, i), src, problems) for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
+
+
+def read_json(path: Path, display: str) -> tuple[Any, str, list[Problem]]:
+    """Read a JSON document; returns (data, text, problems)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, "", [Problem(display, 0, "", f"cannot be read ({exc})")]
+    try:
+        return json.loads(text), text, []
+    except json.JSONDecodeError as exc:
+        return None, text, [Problem(display, exc.lineno, "", f"is not valid JSON: {exc.msg} (column {exc.colno})")]
