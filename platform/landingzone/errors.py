@@ -29,7 +29,8 @@ class ConfigError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(set(problems))
         noun = "problem" if len(self.problems) == 1 else "problems"
-        super().__init__(f"{len(self.problems)} {noun} in the configuration")
+        self.summary = f"{len(self.problems)} {noun} in the configuration"
+        super().__init__(self.summary)
 
     def __str__(self) -> str:
         return "\n".join(str(p) for p in self.problems)

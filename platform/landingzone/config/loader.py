@@ -66,4 +66,17 @@ def _load(root: Path, display: str, model: type[M], problems: list[Problem]) -> 
         return model.model_validate(src.data), src
     except ValidationError as exc:
         problems += problems_from(exc, src, model)
-        return None, src
+        return _salvage(src.data, exc, model), src
+
+
+def _salvage(data: dict[str, object], error: ValidationError, model: type[M]) -> M | None:
+    """The model without the top-level keys that failed, so cross-file checks still see the rest.
+
+    Its own problems are already reported; this only lets one run report an unknown key *and* the
+    duplicate email beside it, instead of one per run.
+    """
+    broken = {err["loc"][0] for err in error.errors() if err["loc"]}
+    try:
+        return model.model_validate({k: v for k, v in data.items() if k not in broken})
+    except ValidationError:
+        return None

@@ -1,0 +1,1 @@
+"""Gates over synthesized output. Each returns findings and never prints."""

@@ -1,0 +1,60 @@
+"""All-or-nothing output: write into a staging folder beside the target, then swap it in."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@contextmanager
+def staged(target: Path) -> Iterator[Path]:
+    """Yield an empty folder; on success it replaces `target`, on any exception `target` is left untouched."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    stage.chmod(0o755)  # mkdtemp makes it private; the output is not secret and CI readers need it
+    try:
+        yield stage
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    _swap(stage, target)
+
+
+def _swap(stage: Path, target: Path) -> None:
+    if not target.exists():
+        stage.rename(target)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+    target.rename(retired / target.name)
+    try:
+        stage.rename(target)
+    except OSError:
+        (retired / target.name).rename(target)
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class StackSummary:
+    name: str
+    resources: int
+    data_sources: int
+    imports: int
+
+
+def summarize(outdir: Path) -> list[StackSummary]:
+    """Resource counts per stack, read back from what was written."""
+    manifest = json.loads((outdir / "manifest.json").read_text())
+    summaries = []
+    for name, entry in sorted(manifest["stacks"].items()):
+        doc = json.loads((outdir / entry["synthesizedStackPath"]).read_text())
+        count = sum(len(v) for v in doc.get("resource", {}).values())
+        data = sum(len(v) for v in doc.get("data", {}).values())
+        summaries.append(StackSummary(name, count, data, len(doc.get("import", []))))
+    return summaries

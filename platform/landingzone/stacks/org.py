@@ -1,0 +1,64 @@
+"""The `org` stack: organization, OUs, member accounts, SCPs and the tag policy, in the management account."""
+
+from __future__ import annotations
+
+import json
+
+from cdktf import TerraformStack
+from constructs import Construct
+
+from landingzone.config import LandingZone
+from landingzone.config.model import target_keys
+from landingzone.config.organization import RequiredTag, Targets
+from landingzone.constructs.accounts import AccountSpec, MemberAccount
+from landingzone.constructs.naming import logical_id
+from landingzone.constructs.organization import Organization
+from landingzone.constructs.organizational_units import OrganizationalUnits
+from landingzone.constructs.policies import OrganizationPolicy, PolicyTarget
+from landingzone.stacks.providers import aws_provider, local_backend
+from landingzone.stacks.topology import StackSpec
+
+
+def build_org_stack(scope: Construct, lz: LandingZone, spec: StackSpec) -> TerraformStack:
+    stack = TerraformStack(scope, spec.name)
+    settings = lz.organization.organization
+    management = lz.management
+    aws_provider(stack, region=settings.home_region, tags=management.tags, account_id=management.manifest.id)
+    local_backend(stack, spec.name)
+
+    org = Organization(stack, "organization", policy_types=settings.enabled_policy_types,
+                       service_access_principals=settings.service_access_principals)
+    ous = OrganizationalUnits(stack, "ous", root_id=org.root_id, paths=lz.ou_paths)
+    accounts = {
+        account.name: MemberAccount(stack, account.name, spec=AccountSpec(
+            name=account.name, email=account.manifest.email, parent_id=ous.id_of(account.ou),
+            tags=account.tags, adopt_id=account.manifest.id)).account_id
+        for account in lz.member_accounts()
+    }
+
+    def resolve(targets: Targets) -> list[PolicyTarget]:
+        ids = {"root": lambda _: org.root_id, "ou": ous.id_of, "account": accounts.__getitem__}
+        return [PolicyTarget("root" if kind == "root" else logical_id(kind, name), ids[kind](name))
+                for kind, name in target_keys(targets)]
+
+    for scp in lz.scps:
+        OrganizationPolicy(stack, f"scp-{scp.name}", name=scp.name, policy_type="SERVICE_CONTROL_POLICY",
+                           content=scp.content, description=scp.description, targets=resolve(scp.attach_to))
+    if lz.organization.required_tags and "TAG_POLICY" in settings.enabled_policy_types:
+        OrganizationPolicy(stack, "tag-policy", name="required-tags", policy_type="TAG_POLICY",
+                           content=tag_policy_document(lz.organization.required_tags),
+                           description=f"Tags every {settings.name} resource carries, with their allowed values.",
+                           targets=resolve(Targets(root=True)))
+    return stack
+
+
+def tag_policy_document(required: tuple[RequiredTag, ...]) -> str:
+    """A tag policy fixing each required key's capitalisation and, where config lists them, its values."""
+    tags: dict[str, dict[str, object]] = {}
+    for tag in required:
+        rule: dict[str, object] = {"tag_key": {"@@assign": tag.key}}
+        if tag.values:
+            rule["tag_value"] = {"@@assign": list(tag.values)}
+        tags[tag.key.lower()] = rule
+    return json.dumps({"tags": tags}, separators=(",", ":"))
+

@@ -1,0 +1,29 @@
+"""Provider and backend settings shared by every stack."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from cdktf import LocalBackend, TerraformStack
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+
+from landingzone.constructs.naming import literal_tags
+
+MANAGED_BY = {"ManagedBy": "landingzone"}
+
+
+def aws_provider(stack: TerraformStack, *, region: str, tags: Mapping[str, str],
+                 account_id: str | None) -> AwsProvider:
+    """The stack's AWS provider: default tags on every resource, and pinned to its account when known."""
+    return AwsProvider(
+        stack, "aws",
+        region=region,
+        default_tags=[{"tags": literal_tags({**tags, **MANAGED_BY})}],
+        allowed_account_ids=[account_id] if account_id else None,
+    )
+
+
+def local_backend(stack: TerraformStack, name: str) -> LocalBackend:
+    # cdktf's implicit local backend records an absolute path, which breaks byte-identical output
+    # across checkouts; a path relative to the stack's working directory does not.
+    return LocalBackend(stack, path=f"terraform.{name}.tfstate")

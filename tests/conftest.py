@@ -1,0 +1,79 @@
+"""Shared fixtures: copies of the example project, one synthesis per session, and a real Terraform."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from landingzone.config import LandingZone, load_landing_zone
+from landingzone.gates.terraform import Terraform, TerraformUnavailable, find_terraform
+
+PROJECT = Path(__file__).resolve().parents[1]
+PROJECT_PARTS = ("config", "accounts", "policies")
+
+
+def copy_example(dest: Path) -> Path:
+    """The example organisation's config, manifests and policies, copied to `dest`."""
+    for part in PROJECT_PARTS:
+        shutil.copytree(PROJECT / part, dest / part)
+    return dest
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_example(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def example() -> LandingZone:
+    return load_landing_zone(PROJECT)
+
+
+
+
+@pytest.fixture(scope="session")
+def synth_stack(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., dict[str, Any]]:
+    """Synthesize a project's stack with the real CDKTF binding and return its Terraform JSON."""
+    from landingzone.stacks import stack_specs
+    from landingzone.stacks.synth import synthesize
+
+    def run(root: Path, stack: str = "org") -> dict[str, Any]:
+        lz = load_landing_zone(root)
+        out = tmp_path_factory.mktemp("synth")
+        synthesize(lz, [s for s in stack_specs(lz) if s.name == stack], out)
+        return json.loads((out / "stacks" / stack / "cdk.tf.json").read_text())
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def example_synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example organisation synthesized once per session; returns the output folder."""
+    from landingzone.output import staged
+    from landingzone.stacks import stack_specs
+    from landingzone.stacks.synth import synthesize
+
+    lz = load_landing_zone(PROJECT)
+    out = tmp_path_factory.mktemp("example") / "cdktf.out"
+    with staged(out) as stage:
+        synthesize(lz, stack_specs(lz), stage)
+    return out
+
+
+@pytest.fixture(scope="session")
+def org_stack(example_synth: Path) -> dict[str, Any]:
+    return json.loads((example_synth / "stacks" / "org" / "cdk.tf.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def terraform(tmp_path_factory: pytest.TempPathFactory) -> Terraform:
+    """Terraform with the offline AWS provider mirror. Missing Terraform fails the test, never skips it."""
+    try:
+        return find_terraform(tmp_path_factory.mktemp("terraform"))
+    except TerraformUnavailable as exc:
+        pytest.fail(f"Terraform is required for this test: {exc}", pytrace=False)
