@@ -69,7 +69,7 @@ def evaluate(operator: str, key: str, wanted: Any) -> bool | None:
     if actual is _ABSENT:
         if base == "Null":
             return str(wanted_list[0]).lower() == "true"
-        return True if if_exists or negated else False
+        return if_exists or negated
     if base == "Null":
         return str(wanted_list[0]).lower() == "false"
     result = _compare(positive, actual, wanted_list)

@@ -18,6 +18,9 @@ from landingzone.errors import Problem
 
 Loc = tuple[str | int, ...]
 
+# libyaml's parser, where PyYAML was built with it, reads several times faster and keeps the same marks.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 # Keys that name a list item, in order of preference: `accounts[name=prod]` reads better than `accounts[3]`.
 IDENTITY_KEYS = ("name", "path", "key")
 
@@ -73,7 +76,7 @@ def read_yaml(path: Path, display: str) -> tuple[Source | None, list[Problem]]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(display, 0, "", f"cannot be read ({exc})")]
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         source = Source(display, None)

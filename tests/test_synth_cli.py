@@ -1,0 +1,100 @@
+"""The commands a user runs: synth of the example, a broken manifest, determinism, stacks on demand."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT
+from landingzone.cli import EXIT_CONFIG, main
+
+pytestmark = pytest.mark.synth
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_synth_py_writes_org_stack_and_manifest(project: Path) -> None:
+    shutil.copy(PROJECT / "synth.py", project)
+    shutil.copy(PROJECT / "cdktf.json", project)
+    result = subprocess.run([sys.executable, "synth.py"], cwd=project, capture_output=True, text=True, check=False,
+                            env={k: v for k, v in os.environ.items() if k != "CDKTF_OUTDIR"})
+    assert result.returncode == 0, result.stderr
+    assert (project / "cdktf.out" / "stacks" / "org" / "cdk.tf.json").is_file()
+    assert (project / "cdktf.out" / "manifest.json").is_file()
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("landingzone: project: 7 accounts, 5 OUs, 5 SCPs valid (")
+    assert lines[1].startswith("landingzone: synthesized 1 stack into cdktf.out in ")
+    assert lines[2].split() == ["stack", "account", "resources", "imports"]
+    assert lines[3].split() == ["org", "management", "26", "0"]
+    assert result.stderr == ""
+
+
+def test_broken_manifest_exits_2_and_leaves_output_untouched(project: Path, capsys, example_synth: Path) -> None:
+    out = project / "cdktf.out"
+    shutil.copytree(example_synth, out)
+    before = tree(out)
+    prod = project / "accounts" / "prod.yaml"
+    prod.write_text(prod.read_text().replace("ou: Workloads/Prod", "ou: Workloads/Prodd")
+                    .replace("aws-prod@", "aws-staging@"))
+    assert main(["synth", "--root", str(project)]) == EXIT_CONFIG
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        "accounts/prod.yaml:3: ou: 'Workloads/Prodd' is not an OU in config/organization.yaml (known: Security, "
+        "Infrastructure, Workloads, Workloads/Prod, Workloads/NonProd); did you mean 'Workloads/Prod'?",
+        "accounts/staging.yaml:2: email: 'aws-staging@acme-corp.example' is already the email of "
+        "accounts/prod.yaml:2; AWS requires a different email per account",
+        "landingzone: 2 problems in the configuration; nothing was written",
+    ]
+    assert tree(out) == before
+    assert not [p for p in project.iterdir() if p.name.startswith(".cdktf.out")], "staging folder left behind"
+
+
+def test_failed_synth_leaves_previous_output(project: Path, example_synth: Path, monkeypatch) -> None:
+    out = project / "cdktf.out"
+    shutil.copytree(example_synth, out)
+    before = tree(out)
+
+    def explode(*_args: object) -> None:
+        raise RuntimeError("synth failed half way")
+
+    monkeypatch.setattr("landingzone.stacks.synth.synthesize", explode)
+    with pytest.raises(RuntimeError):
+        main(["synth", "--root", str(project)])
+    assert tree(out) == before
+
+
+def test_two_runs_are_byte_identical(project: Path, capsys) -> None:
+    assert main(["synth", "--root", str(project), "--out", "first"]) == 0
+    assert main(["synth", "--root", str(project), "--out", "second"]) == 0
+    comparison = filecmp.dircmp(project / "first", project / "second")
+    assert tree(project / "first") == tree(project / "second")
+    assert comparison.left_list == comparison.right_list == ["manifest.json", "stacks"]
+
+
+def test_one_stack_on_demand_and_unknown_stack(project: Path, capsys) -> None:
+    assert main(["synth", "--root", str(project), "--stack", "org"]) == 0
+    assert main(["synth", "--root", str(project), "--stack", "network-typo"]) == EXIT_CONFIG
+    assert "--stack: 'network-typo' is not a stack of this landing zone (known: org)" in capsys.readouterr().err
+
+
+def test_validate_writes_nothing(project: Path) -> None:
+    assert main(["validate", "--root", str(project)]) == 0
+    assert not (project / "cdktf.out").exists()
+
+
+def test_config_and_topology_do_not_import_cdktf() -> None:
+    """Validation and stack listing stay fast: neither loads the 10-second CDKTF binding."""
+    code = ("import sys; from landingzone.config import load_landing_zone; from landingzone.stacks import stack_specs;"
+            f" stack_specs(load_landing_zone({str(PROJECT)!r}));"
+            " loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('cdktf', 'jsii', 'constructs'));"
+            " print(loaded)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
