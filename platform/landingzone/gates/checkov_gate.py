@@ -1,0 +1,123 @@
+"""checkov over every synthesized stack, in parallel, with the organisation's own checks.
+
+`--framework terraform_json` is required: the `terraform` framework silently scans nothing in
+`cdk.tf.json`. `--skip-download` keeps checkov off the network (it otherwise fetches guideline mappings).
+The gate fails on check IDs, not severities: offline, built-in checks carry no severity.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from landingzone.gates.findings import Finding, GateReport
+
+CHECKS_DIR = "policies/checkov/checks"
+LOAD_FAILURE = "Cannot load external check"
+
+
+def checkov_binary() -> str:
+    beside = Path(sys.executable).with_name("checkov")
+    found = str(beside) if beside.exists() else shutil.which("checkov")
+    if not found:
+        raise FileNotFoundError("checkov is not installed in this environment (pip install checkov)")
+    return found
+
+
+def run_checkov(stacks: Mapping[str, Path], checks_dir: Path, required_tags: Sequence[str],
+                sources: Mapping[str, Mapping[str, str]], workers: int | None = None) -> GateReport:
+    """Scan each stack folder; `sources` maps stack → address → the config file the resource came from."""
+    if not (checks_dir / "__init__.py").is_file():
+        # checkov skips such a folder with an INFO line, and every custom check then passes by absence.
+        return GateReport((Finding("checkov", "", "CHECKOV_LOAD", "", f"{checks_dir} has no __init__.py, so "
+                                   "checkov would load none of its checks", CHECKS_DIR),))
+    workers = max(1, min(len(stacks) or 1, workers or os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        reports = list(pool.map(lambda item: _scan(item[0], item[1], checks_dir, required_tags,
+                                                    sources.get(item[0], {})), sorted(stacks.items())))
+    total = GateReport(())
+    for report in reports:
+        total = total + report
+    return total
+
+
+def _scan(stack: str, folder: Path, checks_dir: Path, required_tags: Sequence[str],
+          sources: Mapping[str, str]) -> GateReport:
+    text = (folder / "cdk.tf.json").read_text()
+    document = json.loads(text)
+    blocks = resource_lines(text)
+    env = {**os.environ, "LANDINGZONE_REQUIRED_TAGS": json.dumps(list(required_tags)),
+           "LANDINGZONE_DEFAULT_TAGS": json.dumps(_default_tags(document)), "LOG_LEVEL": "WARNING",
+           "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}
+    command = [checkov_binary(), "-d", str(folder), "--framework", "terraform_json", "--skip-download",
+               "--external-checks-dir", str(checks_dir), "-o", "json", "--compact"]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    findings: list[Finding] = []
+    if LOAD_FAILURE in result.stderr:
+        line = next(line for line in result.stderr.splitlines() if LOAD_FAILURE in line)
+        findings.append(Finding("checkov", stack, "CHECKOV_LOAD", "", f"{line.strip()}; a broken check "
+                                "would otherwise pass everything silently", CHECKS_DIR))
+    try:
+        output = json.loads(result.stdout)
+    except json.JSONDecodeError:
+        message = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        return GateReport((Finding("checkov", stack, "CHECKOV_ERROR", "", f"checkov failed: {message}"),))
+    runs = output if isinstance(output, list) else [output]
+    checks_run = 0
+    for run in runs:
+        summary = run.get("summary", {})
+        checks_run += summary.get("passed", 0) + summary.get("failed", 0)
+        if summary.get("parsing_errors"):
+            findings.append(Finding("checkov", stack, "CHECKOV_PARSE", "", "checkov could not parse the stack"))
+        findings += [_finding(stack, item, sources, blocks)
+                     for item in run.get("results", {}).get("failed_checks", [])]
+    return GateReport(tuple(sorted(findings)), checks_run)
+
+
+def resource_lines(text: str) -> dict[int, str]:
+    """Line of each resource block (`"name": {` under `"type": {` under `"resource"`) to its address.
+
+    checkov labels some results on JSON input as `resource.<name>`, dropping the type; the line range it
+    reports is right, so the address is read back from our own file instead.
+    """
+    lines: dict[int, str] = {}
+    in_resources, kind = False, ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _KEY.match(line)
+        if not match:
+            continue
+        depth, key = len(match.group(1)), match.group(2)
+        if depth == 2:
+            in_resources = key == "resource"
+        elif in_resources and depth == 4:
+            kind = key
+        elif in_resources and depth == 6:
+            lines[number] = f"{kind}.{key}"
+    return lines
+
+
+_KEY = re.compile(r'^( *)"([^"]+)": \{$')
+
+
+def _finding(stack: str, item: dict[str, Any], sources: Mapping[str, str], blocks: Mapping[int, str]) -> Finding:
+    address = blocks.get((item.get("file_line_range") or [0])[0], item["resource"])
+    details = "; ".join(item.get("details") or [])
+    message = item["check_name"] + (f": {details}" if details else "")
+    return Finding("checkov", stack, item["check_id"], address, message, sources.get(address, ""))
+
+
+def _default_tags(document: dict[str, Any]) -> dict[str, str]:
+    providers = document.get("provider", {}).get("aws", [])
+    tags: dict[str, str] = {}
+    for provider in providers if isinstance(providers, list) else [providers]:
+        for block in provider.get("default_tags", []):
+            tags.update(block.get("tags", {}))
+    return tags

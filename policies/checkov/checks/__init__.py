@@ -1,0 +1,1 @@
+"""The organisation's own checkov checks: one check per file, each with a module-level `check`."""
