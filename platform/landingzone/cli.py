@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from landingzone.cli_format import findings_table, gate_summary, table
 from landingzone.config import LandingZone, load_landing_zone
-from landingzone.errors import ConfigError
+from landingzone.errors import ConfigError, Problem
 from landingzone.output import staged, summarize
 from landingzone.stacks import StackSpec, stack_specs
 
@@ -27,7 +29,16 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"valid ({time.perf_counter() - started:.2f} s)")
         if args.command == "validate":
             return EXIT_OK
-        return _synth(lz, _select(lz, args.stack), _outdir(root, args.out))
+        if args.command == "plan-check":
+            return _plan_check(lz, Path(args.plan), args.stack)
+        outdir = _outdir(root, args.out)
+        if args.command == "synth":
+            _synth(lz, _select(lz, args.stack), outdir)
+            if args.no_gates:
+                return EXIT_OK
+        elif not (outdir / "manifest.json").is_file():
+            raise ConfigError([Problem(_shown(outdir), 0, "", "holds no synthesized stacks; run synth first")])
+        return _gates(lz, outdir, _reports_dir(root, args.reports), validate=not args.no_validate)
     except ConfigError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
@@ -35,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
 
 
-def _synth(lz: LandingZone, specs: list[StackSpec], outdir: Path) -> int:
+def _synth(lz: LandingZone, specs: list[StackSpec], outdir: Path) -> None:
     from landingzone.stacks.synth import synthesize
 
     started = time.perf_counter()
@@ -43,16 +54,47 @@ def _synth(lz: LandingZone, specs: list[StackSpec], outdir: Path) -> int:
         synthesize(lz, specs, stage)
         summaries = summarize(stage)
     elapsed = time.perf_counter() - started
-    shown = os.path.relpath(outdir) if outdir.is_relative_to(Path.cwd()) else str(outdir)
-    print(f"landingzone: synthesized {len(summaries)} stack{'s' * (len(summaries) != 1)} into {shown} "
+    print(f"landingzone: synthesized {len(summaries)} stack{'s' * (len(summaries) != 1)} into {_shown(outdir)} "
           f"in {elapsed:.1f} s")
     accounts = {spec.name: spec.account for spec in specs}
     rows = [("stack", "account", "resources", "imports")]
     rows += [(s.name, accounts.get(s.name, "?"), str(s.resources), str(s.imports)) for s in summaries]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    for row in rows:
-        print("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
-    return EXIT_OK
+    print("\n".join(table(rows)))
+
+
+def _gates(lz: LandingZone, outdir: Path, reports_dir: Path, *, validate: bool) -> int:
+    from landingzone.gates.findings import GateReport
+    from landingzone.gates.reports import write_reports
+    from landingzone.gates.runner import GateOptions, run_gates
+
+    started = time.perf_counter()
+    reports = run_gates(lz, outdir, GateOptions(validate=validate))
+    total = sum(reports.values(), GateReport(()))
+    sarif, junit = write_reports(total, reports_dir)
+    print(f"landingzone: gates on {_shown(outdir)} in {time.perf_counter() - started:.1f} s")
+    print("\n".join(gate_summary(reports)))
+    if total.findings:
+        print("\n".join(findings_table(total.findings)))
+    verdict = "passed" if total.ok else f"FAILED ({len(total.failed)} unsuppressed)"
+    print(f"landingzone: gates {verdict}; reports: {_shown(sarif)}, {_shown(junit)}")
+    return EXIT_OK if total.ok else EXIT_FAILED
+
+
+def _plan_check(lz: LandingZone, plan_file: Path, stack: str) -> int:
+    from landingzone.gates.plan_safety import check_plan
+
+    try:
+        plan = json.loads(plan_file.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        problem = Problem(str(plan_file), 0, "", f"is not a readable `terraform show -json` plan ({exc})")
+        raise ConfigError([problem]) from None
+    _select(lz, [stack])
+    report = check_plan(plan, lz.decommission_allowlist(stack), stack)
+    if report.findings:
+        print("\n".join(findings_table(report.findings)))
+    verdict = "passed" if report.ok else f"FAILED ({len(report.failed)} protected changes)"
+    print(f"landingzone: plan safety for {stack}: {report.checks_run} changes read; {verdict}")
+    return EXIT_OK if report.ok else EXIT_FAILED
 
 
 def _select(lz: LandingZone, names: Sequence[str] | None) -> list[StackSpec]:
@@ -62,8 +104,6 @@ def _select(lz: LandingZone, names: Sequence[str] | None) -> list[StackSpec]:
     known = {spec.name for spec in specs}
     unknown = [name for name in names if name not in known]
     if unknown:
-        from landingzone.errors import Problem
-
         raise ConfigError([Problem("--stack", 0, "", f"'{name}' is not a stack of this landing zone "
                                    f"(known: {', '.join(sorted(known))})") for name in unknown])
     return [spec for spec in specs if spec.name in names]
@@ -71,20 +111,38 @@ def _select(lz: LandingZone, names: Sequence[str] | None) -> list[StackSpec]:
 
 def _outdir(root: Path, out: str | None) -> Path:
     # The cdktf CLI runs `python synth.py` with CDKTF_OUTDIR set; honour it so both ways write the same place.
-    chosen = out or os.environ.get("CDKTF_OUTDIR") or "cdktf.out"
-    path = Path(chosen)
-    return path if path.is_absolute() else root / path
+    chosen = Path(out or os.environ.get("CDKTF_OUTDIR") or "cdktf.out")
+    return chosen if chosen.is_absolute() else root / chosen
+
+
+def _reports_dir(root: Path, reports: str | None) -> Path:
+    chosen = Path(reports or "reports")
+    return chosen if chosen.is_absolute() else root / chosen
+
+
+def _shown(path: Path) -> str:
+    return os.path.relpath(path) if path.is_relative_to(Path.cwd()) else str(path)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="landingzone", description="AWS landing zone from YAML to Terraform.")
     commands = parser.add_subparsers(dest="command", required=True)
-    for name, text in (("synth", "validate the config and write Terraform JSON stacks"),
-                       ("validate", "validate the config only; writes nothing")):
+    texts = {"synth": "validate the config, write Terraform JSON stacks, then run the gates",
+             "validate": "validate the config only; writes nothing",
+             "check": "run the gates (checkov, terraform validate) on an existing cdktf.out",
+             "plan-check": "fail on deletes or replacements of protected resources in a `terraform show -json` plan"}
+    for name, text in texts.items():
         command = commands.add_parser(name, help=text, description=text)
         command.add_argument("--root", default=".", help="project folder holding config/ and accounts/ (default: .)")
-        if name == "synth":
+        if name in ("synth", "check"):
             command.add_argument("--out", help="output folder (default: cdktf.out under --root)")
+            command.add_argument("--reports", help="folder for gates.sarif and gates.junit.xml (default: reports)")
+            command.add_argument("--no-validate", action="store_true", help="skip terraform validate")
+        if name == "synth":
             command.add_argument("--stack", action="append", metavar="NAME",
                                  help="synthesize only this stack; repeat for more (default: all)")
+            command.add_argument("--no-gates", action="store_true", help="write the stacks without running gates")
+        if name == "plan-check":
+            command.add_argument("plan", help="the plan as JSON: terraform show -json PLANFILE > plan.json")
+            command.add_argument("--stack", required=True, help="the stack the plan belongs to")
     return parser

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from landingzone.config.types import AccountId, AccountName, Email, OuPath, Strict, TagKey, TagValue
+from landingzone.config.types import AccountId, AccountName, Decommission, Email, OuPath, Strict, TagKey, TagValue
 
 
 class AccountManifest(Strict):
@@ -31,6 +31,9 @@ class AccountManifest(Strict):
         default=None, description="An existing account's ID: it is adopted with an import block instead of created."
     )
     tags: dict[TagKey, TagValue] = Field(default_factory=dict, description="More tags; may not repeat the above.")
+    decommission: Decommission | None = Field(
+        default=None, description="Allows the plan-safety gate to pass deletes or replacements; see Decommission."
+    )
 
     def base_tags(self) -> dict[str, str]:
         tags = {"Environment": self.environment, "Owner": self.owner}

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from landingzone.config.account import AccountManifest
 from landingzone.config.checks_accounts import ORG_FILE, account_tags, check_accounts, check_ou_tree, check_regions
+from landingzone.config.checks_decommission import check_decommission
 from landingzone.config.checks_scps import check_scps
 from landingzone.config.model import Account, LandingZone
 from landingzone.config.organization import OrganizationConfig
@@ -37,12 +38,14 @@ def load_landing_zone(root: Path | str) -> LandingZone:
     problems += check_regions(org, org_src)
     problems += check_ou_tree(org, org_src)
     problems += check_accounts(org, org_src, manifests)
+    problems += check_decommission(org, org_src, manifests)
     accounts = []
     for manifest, src in manifests:
         tags, tag_problems = account_tags(org, manifest, src)
         problems += tag_problems
         accounts.append(Account(manifest, src.file, tags))
-    scps, scp_problems = check_scps(org, org_src, root, [m.name for m, _ in manifests])
+    active = [m.name for m, _ in manifests if not (m.decommission and m.decommission.account)]
+    scps, scp_problems = check_scps(org, org_src, root, active)
     problems += scp_problems
     if problems:
         raise ConfigError(problems)

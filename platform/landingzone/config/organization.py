@@ -6,7 +6,17 @@ from typing import Literal
 
 from pydantic import Field
 
-from landingzone.config.types import AccountName, OuPath, PolicyName, Region, RelativeFile, Strict, TagKey, TagValue
+from landingzone.config.types import (
+    AccountName,
+    Decommission,
+    OuPath,
+    PolicyName,
+    Region,
+    RelativeFile,
+    Strict,
+    TagKey,
+    TagValue,
+)
 
 DEFAULT_SERVICE_PRINCIPALS = (
     "cloudtrail.amazonaws.com",
@@ -115,6 +125,9 @@ class OrganizationConfig(Strict):
     service_control_policies: tuple[ServiceControlPolicy, ...] = ()
     external_scps: tuple[ExternalPolicy, ...] = ()
     scp_limits: ScpLimits = ScpLimits()
+    decommission: Decommission | None = Field(
+        default=None, description="Organization-wide resources (OUs, policies) that may be deleted or replaced."
+    )
     scp_parameters: dict[str, str | list[str]] = Field(
         default_factory=dict,
         description="Values for `{{ name }}` placeholders. `allowed_regions` and `home_region` are always defined.",

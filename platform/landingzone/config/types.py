@@ -6,7 +6,7 @@ import re
 from typing import Annotated
 
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BaseModel, ConfigDict, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 AWS_ACCOUNT_EMAIL_MAX = 64
 
@@ -46,3 +46,20 @@ class Strict(BaseModel):
     """Base for every config model: unknown keys are errors and parsed config never changes."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=False, str_strip_whitespace=False)
+
+
+class Decommission(Strict):
+    """An explicit, reviewed permission to delete or replace protected resources.
+
+    ```yaml
+    decommission:
+      reason: CIDR moved to 10.20.0.0/16 after the network review (CHG-1234)
+      resources: ["baseline-prod:aws_vpc.vpc"]
+    ```
+    """
+
+    reason: str = Field(min_length=10, description="Why; kept in the repository's history with the change.")
+    account: bool = Field(default=False, description="Account manifests only: the account leaves the "
+                          "organization (it is not closed) and its stacks are no longer synthesized.")
+    resources: tuple[str, ...] = Field(default=(), description="`<stack>:<address>` patterns (* and ?) that "
+                                       "may be deleted or replaced.")

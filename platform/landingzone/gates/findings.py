@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from enum import Enum
+from enum import StrEnum
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     FAILED = "failed"  # fails the gate
     SUPPRESSED = "suppressed"  # failed, but a reviewed suppression covers it
     WARNING = "warning"  # reported, does not fail (a stale suppression)

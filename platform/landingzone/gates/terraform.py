@@ -10,10 +10,15 @@ import json
 import os
 import shutil
 import subprocess
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from landingzone.gates.findings import Finding, GateReport
+
 DEFAULT_MIRROR = Path("/opt/tf-plugins")
+USER_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "landingzone" / "terraform-plugins"
 AWS_PROVIDER = ("registry.terraform.io", "hashicorp", "aws", "5.100.0")
 
 
@@ -31,8 +36,11 @@ class Terraform:
                               check=False)
 
 
-def find_terraform(workdir: Path, mirror: Path | None = None) -> Terraform:
-    """A Terraform set up to use only the local mirror, with its CLI config and plugin cache under `workdir`."""
+def find_terraform(workdir: Path, mirror: Path | None = None, cache: Path | None = None) -> Terraform:
+    """A Terraform set up to use only the local mirror, with its CLI config under `workdir`.
+
+    The plugin cache defaults to `workdir/plugin-cache`; pass a lasting one to skip re-copying providers.
+    """
     binary = shutil.which("terraform")
     if binary is None:
         raise TerraformUnavailable("terraform is not on PATH; install Terraform 1.11 (see DESIGN.md)")
@@ -40,7 +48,7 @@ def find_terraform(workdir: Path, mirror: Path | None = None) -> Terraform:
     if not mirror.joinpath(*AWS_PROVIDER).is_dir():
         raise TerraformUnavailable(f"no hashicorp/aws {AWS_PROVIDER[-1]} in the provider mirror {mirror} "
                                    "(set LANDINGZONE_TF_MIRROR to the mirror folder)")
-    cache = workdir / "plugin-cache"
+    cache = cache or workdir / "plugin-cache"
     cache.mkdir(parents=True, exist_ok=True)
     config = workdir / "terraform.rc"
     config.write_text(
@@ -62,3 +70,29 @@ def validate_stack(terraform: Terraform, stack_dir: Path) -> list[str]:
     report = json.loads(result.stdout)
     return [f"{d['severity']}: {d['summary']}: {d.get('detail', '')}".rstrip(": ")
             for d in report.get("diagnostics", []) if d["severity"] == "error" or not report["valid"]]
+
+
+def validate_stacks(stacks: Mapping[str, Path], workdir: Path, workers: int | None = None,
+                    cache: Path | None = None) -> GateReport:
+    """Validate every stack in parallel, each in a scratch copy so `.terraform/` never lands in cdktf.out."""
+    try:
+        terraform = find_terraform(workdir, cache=cache)
+    except TerraformUnavailable as exc:
+        return GateReport((Finding("terraform-validate", "", "TERRAFORM_UNAVAILABLE", "", str(exc)),))
+    names = sorted(stacks)
+    if not names:
+        return GateReport(())
+
+    def one(name: str) -> list[Finding]:
+        scratch = workdir / "stacks" / name
+        scratch.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(stacks[name] / "cdk.tf.json", scratch / "cdk.tf.json")
+        return [Finding("terraform-validate", name, "TERRAFORM_VALIDATE", "", message)
+                for message in validate_stack(terraform, scratch)]
+
+    # The first init fills the shared plugin cache alone: concurrent installs into one cache can race.
+    findings = one(names[0])
+    with ThreadPoolExecutor(max_workers=max(1, min(len(names), workers or os.cpu_count() or 1))) as pool:
+        for result in pool.map(one, names[1:]):
+            findings += result
+    return GateReport(tuple(sorted(findings)), len(names))

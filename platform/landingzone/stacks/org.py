@@ -16,23 +16,25 @@ from landingzone.constructs.organization import Organization
 from landingzone.constructs.organizational_units import OrganizationalUnits
 from landingzone.constructs.policies import OrganizationPolicy, PolicyTarget
 from landingzone.stacks.providers import aws_provider, local_backend
+from landingzone.stacks.sources import SourceMap
 from landingzone.stacks.topology import StackSpec
 
 
-def build_org_stack(scope: Construct, lz: LandingZone, spec: StackSpec) -> TerraformStack:
+def build_org_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources: SourceMap) -> TerraformStack:
     stack = TerraformStack(scope, spec.name)
+    org_file = "config/organization.yaml"
     settings = lz.organization.organization
     management = lz.management
     aws_provider(stack, region=settings.home_region, tags=management.tags, account_id=management.manifest.id)
     local_backend(stack, spec.name)
 
-    org = Organization(stack, "organization", policy_types=settings.enabled_policy_types,
-                       service_access_principals=settings.service_access_principals)
-    ous = OrganizationalUnits(stack, "ous", root_id=org.root_id, paths=lz.ou_paths)
+    org = sources.record(Organization(stack, "organization", policy_types=settings.enabled_policy_types,
+                                      service_access_principals=settings.service_access_principals), org_file)
+    ous = sources.record(OrganizationalUnits(stack, "ous", root_id=org.root_id, paths=lz.ou_paths), org_file)
     accounts = {
-        account.name: MemberAccount(stack, account.name, spec=AccountSpec(
+        account.name: sources.record(MemberAccount(stack, account.name, spec=AccountSpec(
             name=account.name, email=account.manifest.email, parent_id=ous.id_of(account.ou),
-            tags=account.tags, adopt_id=account.manifest.id)).account_id
+            tags=account.tags, adopt_id=account.manifest.id)), account.file).account_id
         for account in lz.member_accounts()
     }
 
@@ -42,13 +44,15 @@ def build_org_stack(scope: Construct, lz: LandingZone, spec: StackSpec) -> Terra
                 for kind, name in target_keys(targets)]
 
     for scp in lz.scps:
-        OrganizationPolicy(stack, f"scp-{scp.name}", name=scp.name, policy_type="SERVICE_CONTROL_POLICY",
-                           content=scp.content, description=scp.description, targets=resolve(scp.attach_to))
+        sources.record(OrganizationPolicy(
+            stack, f"scp-{scp.name}", name=scp.name, policy_type="SERVICE_CONTROL_POLICY", content=scp.content,
+            description=scp.description, targets=resolve(scp.attach_to)), scp.file)
     if lz.organization.required_tags and "TAG_POLICY" in settings.enabled_policy_types:
-        OrganizationPolicy(stack, "tag-policy", name="required-tags", policy_type="TAG_POLICY",
-                           content=tag_policy_document(lz.organization.required_tags),
-                           description=f"Tags every {settings.name} resource carries, with their allowed values.",
-                           targets=resolve(Targets(root=True)))
+        sources.record(OrganizationPolicy(
+            stack, "tag-policy", name="required-tags", policy_type="TAG_POLICY",
+            content=tag_policy_document(lz.organization.required_tags),
+            description=f"Tags every {settings.name} resource carries, with their allowed values.",
+            targets=resolve(Targets(root=True))), org_file)
     return stack
 
 

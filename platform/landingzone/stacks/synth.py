@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,10 +17,31 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "18,20")
 
 
 def synthesize(lz: LandingZone, specs: Sequence[StackSpec], outdir: Path) -> None:
-    """Write `stacks/<name>/cdk.tf.json` and `manifest.json` for `specs` into `outdir` (which may exist, empty)."""
+    """Write `stacks/<name>/cdk.tf.json` and `manifest.json` for `specs` into `outdir` (which may exist, empty).
+
+    Beside each stack: `sources.json` (address → the config file it came from, for gate findings) and
+    `decommission.custom.spacelift.json` (addresses the config allows to be deleted or replaced; Spacelift
+    hands it to plan policies as `input.third_party_metadata.custom.decommission`).
+    """
     from cdktf import App  # imported here: 10 s the first time, and only synth needs it
 
+    from landingzone.stacks.sources import SOURCES_FILE, SourceMap
+
     app = App(outdir=str(outdir), stack_traces=False)
+    built: list[tuple[StackSpec, SourceMap]] = []
     for spec in specs:
-        spec.load_builder()(app, lz, spec)
+        sources = SourceMap()
+        spec.load_builder()(app, lz, spec, sources)
+        built.append((spec, sources))
     app.synth()
+    for spec, sources in built:
+        folder = outdir / "stacks" / spec.name
+        _write_json(folder / SOURCES_FILE, sources.addresses())
+        _write_json(folder / DECOMMISSION_FILE, {"allow": list(lz.decommission_allowlist(spec.name))})
+
+
+DECOMMISSION_FILE = "decommission.custom.spacelift.json"
+
+
+def _write_json(path: Path, data: object) -> None:
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")

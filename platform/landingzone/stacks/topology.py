@@ -19,7 +19,7 @@ class StackSpec:
 
     name: str
     account: str
-    builder: str  # "module:function" taking (scope, landing_zone, spec) and returning the stack
+    builder: str  # "module:function" taking (scope, landing_zone, spec, sources) and returning the stack
     depends_on: tuple[str, ...] = ()
 
     def load_builder(self) -> Callable[..., object]:
