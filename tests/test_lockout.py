@@ -25,6 +25,9 @@ LOCKS_OUT = {
         {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}}, Action=None, NotAction=["iam:*", "sts:*"]),
     "principal type is always AssumedRole": deny_all({"StringEquals": {"aws:PrincipalType": "AssumedRole"}}),
     "condition keys are case-insensitive": deny_all({"BoolIfExists": {"AWS:MultiFactorAuthPresent": "false"}}),
+    "service-and-action wildcard": deny_all(Action="*:*"),
+    "ForAllValues is vacuously true on an absent key": deny_all(
+        {"ForAllValues:StringEquals": {"aws:MultiFactorAuthPresent": ["true"]}}),
 }
 
 DOES_NOT = {
@@ -39,6 +42,10 @@ DOES_NOT = {
     "root user only": deny_all({"StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"}}),
     "region deny depends on the request": deny_all({"StringNotEquals": {"aws:RequestedRegion": ["us-east-1"]}}),
     "multi-valued operators are not judged": deny_all({"ForAnyValue:StringEquals": {"aws:PrincipalType": "x"}}),
+    "ForAnyValue is false on an absent key": deny_all({"ForAnyValue:StringEquals": {"aws:MultiFactorAuthAge": "1"}}),
+    "NotAction * denies nothing": {"Effect": "Deny", "NotAction": "*", "Resource": "*"},
+    "NotResource * denies nothing": {"Effect": "Deny", "Action": "*", "NotResource": "*"},
+    "an empty value list is not judged": deny_all({"Null": {"aws:MultiFactorAuthPresent": []}}),
 }
 
 
@@ -53,10 +60,15 @@ def test_does_not_report(statement: dict) -> None:
     assert lockout_reason(statement) is None
 
 
-def test_reason_names_the_decisive_condition() -> None:
-    reason = lockout_reason(LOCKS_OUT["reference RequireMFA"])
-    assert reason == ("BoolIfExists aws:MultiFactorAuthPresent matches when the key is absent, "
-                      "and role sessions do not carry it")
+@pytest.mark.parametrize(("name", "reason"), [
+    ("reference RequireMFA", "BoolIfExists aws:MultiFactorAuthPresent matches when the key is absent, and role "
+                             "sessions do not carry it"),
+    ("no condition at all", "it has no condition"),
+    ("principal type is always AssumedRole", "StringEquals aws:PrincipalType matches every role session "
+                                             "(aws:PrincipalType is always 'AssumedRole')"),
+])
+def test_reason_names_the_decisive_condition(name: str, reason: str) -> None:
+    assert lockout_reason(LOCKS_OUT[name]) == reason
 
 
 @pytest.mark.parametrize(("operator", "value", "expected"), [

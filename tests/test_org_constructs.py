@@ -54,6 +54,32 @@ def test_management_account_is_not_created(org_stack) -> None:
     assert "management" not in names
 
 
+def test_scp_attaches_to_accounts_by_name(project: Path, synth_stack) -> None:
+    config = project / "config" / "organization.yaml"
+    config.write_text(config.read_text().replace("      ous: [Security, Infrastructure, Workloads]\n",
+                                                "      ous: [Security, Infrastructure]\n      accounts: [prod, dev]\n"))
+    attachments = resources(synth_stack(project), "aws_organizations_policy_attachment")
+    assert_subset(attachments["scp_deny-unapproved-regions_to_account_prod"], {
+        "target_id": "${aws_organizations_account.account_prod.id}"})
+    assert "scp_deny-unapproved-regions_to_account_dev" in attachments
+    assert "scp_deny-unapproved-regions_to_ou_Workloads" not in attachments
+
+
+def test_decommissioned_account_leaves_the_org_stack(project: Path, synth_stack) -> None:
+    dev = project / "accounts" / "dev.yaml"
+    dev.write_text(dev.read_text() + "decommission:\n  reason: moves to the sandbox organization\n  account: true\n")
+    assert "account_dev" not in resources(synth_stack(project), "aws_organizations_account")
+
+
+def test_account_names_cannot_collide_with_other_constructs(project: Path, synth_stack) -> None:
+    for name in ("organization", "aws", "ous"):
+        (project / "accounts" / f"{name}.yaml").write_text(
+            f"name: {name}\nemail: aws-{name}@acme-corp.example\nou: Workloads/NonProd\nenvironment: dev\n"
+            "owner: team\n")
+    accounts = resources(synth_stack(project), "aws_organizations_account")
+    assert {"account_organization", "account_aws", "account_ous"} <= set(accounts)
+
+
 def test_scp_attachments_match_config(org_stack, example) -> None:
     attachments = resources(org_stack, "aws_organizations_policy_attachment")
     expected = set()
@@ -85,10 +111,29 @@ def test_tag_policy_requires_tags_with_values(org_stack) -> None:
     }
 
 
-def test_provider_tags_every_resource(org_stack) -> None:
-    assert_subset(org_stack["provider"]["aws"][0], {"region": "us-east-1", "default_tags": [{"tags": {
-        "Environment": "shared", "Project": "landingzone", "Owner": "platform-team", "CostCenter": "CC-1000",
-        "ManagedBy": "landingzone"}}]})
+def test_provider_default_tags_are_organisation_wide_only(org_stack) -> None:
+    """Member accounts must not inherit the management account's Owner or CostCenter through tags_all."""
+    provider = org_stack["provider"]["aws"][0]
+    assert provider["default_tags"] == [{"tags": {"Project": "landingzone", "ManagedBy": "landingzone"}}]
+    assert provider["region"] == "us-east-1"
+    assert "assume_role" not in provider  # the management account's ID is not in its manifest
+
+
+def test_organisation_resources_carry_platform_tags(org_stack) -> None:
+    platform = {"Environment": "shared", "Owner": "platform-team", "CostCenter": "CC-1000", "Project": "landingzone"}
+    assert resources(org_stack, "aws_organizations_organizational_unit")["ou_Security"]["tags"] == platform
+    assert resources(org_stack, "aws_organizations_policy")["scp_deny-root-user"]["tags"] == platform
+
+
+def test_known_management_account_pins_provider_and_assumes_deployer(project: Path, synth_stack) -> None:
+    manifest = project / "accounts" / "management.yaml"
+    manifest.write_text(manifest.read_text() + 'id: "111122223333"\n')
+    config = project / "config" / "organization.yaml"
+    config.write_text(config.read_text().replace("  name: acme\n", "  name: acme\n  id: o-abcd123456\n"))
+    stack = synth_stack(project)
+    assert_subset(stack["provider"]["aws"][0], {"allowed_account_ids": ["111122223333"], "assume_role": [
+        {"role_arn": "arn:aws:iam::111122223333:role/LandingZoneDeployer", "session_name": "landingzone-org"}]})
+    assert {"id": "o-abcd123456", "to": "aws_organizations_organization.organization"} in stack["import"]
 
 
 def test_backend_path_is_relative(org_stack) -> None:

@@ -24,8 +24,8 @@ def tree(folder: Path) -> dict[str, bytes]:
 def test_synth_py_writes_org_stack_and_manifest(project: Path) -> None:
     shutil.copy(PROJECT / "synth.py", project)
     shutil.copy(PROJECT / "cdktf.json", project)
-    result = subprocess.run([sys.executable, "synth.py"], cwd=project, capture_output=True, text=True, check=False,
-                            env={k: v for k, v in os.environ.items() if k != "CDKTF_OUTDIR"})
+    result = subprocess.run([sys.executable, "synth.py", "--no-gates"], cwd=project, capture_output=True,
+                            text=True, check=False, env={k: v for k, v in os.environ.items() if k != "CDKTF_OUTDIR"})
     assert result.returncode == 0, result.stderr
     assert (project / "cdktf.out" / "stacks" / "org" / "cdk.tf.json").is_file()
     assert (project / "cdktf.out" / "manifest.json").is_file()
@@ -69,19 +69,43 @@ def test_failed_synth_leaves_previous_output(project: Path, example_synth: Path,
     with pytest.raises(RuntimeError):
         main(["synth", "--root", str(project)])
     assert tree(out) == before
+    assert [p.name for p in project.iterdir() if p.name.startswith(".cdktf")] == []
+
+
+def test_interrupted_swap_is_recovered(project: Path, example_synth: Path, capsys) -> None:
+    """A run killed between the swap's two renames leaves the old output aside; the next run puts it back."""
+    aside = project / ".cdktf.out.old.x1"
+    shutil.copytree(example_synth, aside / "cdktf.out")
+    assert main(["validate", "--root", str(project)]) == 0
+    from landingzone.output import staged
+
+    with staged(project / "cdktf.out") as stage:
+        (stage / "marker").write_text("new")
+    assert (project / "cdktf.out" / "marker").read_text() == "new"
+    assert not aside.exists()
+
+
+@pytest.mark.parametrize("out", [".", "config", ".."])
+def test_out_never_replaces_the_project(project: Path, out: str, capsys) -> None:
+    before = tree(project)
+    assert main(["synth", "--root", str(project), "--out", out, "--no-gates"]) == EXIT_CONFIG
+    assert "--out: " in capsys.readouterr().err
+    assert tree(project) == before
 
 
 def test_two_runs_are_byte_identical(project: Path, capsys) -> None:
-    assert main(["synth", "--root", str(project), "--out", "first"]) == 0
-    assert main(["synth", "--root", str(project), "--out", "second"]) == 0
+    assert main(["synth", "--root", str(project), "--out", "first", "--no-gates"]) == 0
+    assert main(["synth", "--root", str(project), "--out", "second", "--no-gates"]) == 0
     comparison = filecmp.dircmp(project / "first", project / "second")
     assert tree(project / "first") == tree(project / "second")
     assert comparison.left_list == comparison.right_list == ["manifest.json", "stacks"]
+    assert sorted(p.name for p in (project / "first" / "stacks" / "org").iterdir()) == [
+        "cdk.tf.json", "decommission.custom.spacelift.json", "sources.json"]
 
 
 def test_one_stack_on_demand_and_unknown_stack(project: Path, capsys) -> None:
-    assert main(["synth", "--root", str(project), "--stack", "org"]) == 0
-    assert main(["synth", "--root", str(project), "--stack", "network-typo"]) == EXIT_CONFIG
+    assert main(["synth", "--root", str(project), "--stack", "org", "--no-gates"]) == 0
+    assert main(["synth", "--root", str(project), "--stack", "network-typo", "--no-gates"]) == EXIT_CONFIG
     assert "--stack: 'network-typo' is not a stack of this landing zone (known: org)" in capsys.readouterr().err
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from landingzone.cli_format import findings_table, gate_summary, table
 from landingzone.config import LandingZone, load_landing_zone
 from landingzone.errors import ConfigError, Problem
-from landingzone.output import staged, summarize
+from landingzone.output import staged, summarize, unsafe_target
 from landingzone.stacks import StackSpec, stack_specs
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -32,6 +32,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "plan-check":
             return _plan_check(lz, Path(args.plan), args.stack)
         outdir = _outdir(root, args.out)
+        if args.command == "synth" and (reason := unsafe_target(outdir, root)):
+            raise ConfigError([Problem(_shown(outdir), 0, "", f"--out: {reason}")])
         if args.command == "synth":
             _synth(lz, _select(lz, args.stack), outdir)
             if args.no_gates:
@@ -146,3 +148,7 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("plan", help="the plan as JSON: terraform show -json PLANFILE > plan.json")
             command.add_argument("--stack", required=True, help="the stack the plan belongs to")
     return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -11,10 +11,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+def unsafe_target(target: Path, root: Path) -> str | None:
+    """Why replacing `target` could destroy the user's files, or None when it is a synth output (or absent)."""
+    target, root = target.resolve(), root.resolve()
+    if root == target or root.is_relative_to(target):
+        return "is the project folder or contains it; replacing it would delete config/ and accounts/"
+    if target.is_dir() and any(target.iterdir()) and not (target / "manifest.json").is_file():
+        return "exists and is not a synth output (it has no manifest.json); choose an empty or new folder"
+    return None
+
+
 @contextmanager
 def staged(target: Path) -> Iterator[Path]:
     """Yield an empty folder; on success it replaces `target`, on any exception `target` is left untouched."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    _recover(target)
     stage = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     stage.chmod(0o755)  # mkdtemp makes it private; the output is not secret and CI readers need it
     try:
@@ -23,6 +34,14 @@ def staged(target: Path) -> Iterator[Path]:
         shutil.rmtree(stage, ignore_errors=True)
         raise
     _swap(stage, target)
+
+
+def _recover(target: Path) -> None:
+    """Put back an output that a run killed between the two renames of `_swap` left aside, then tidy up."""
+    for retired in sorted(target.parent.glob(f".{target.name}.old.*")):
+        if not target.exists() and (retired / target.name).is_dir():
+            (retired / target.name).rename(target)
+        shutil.rmtree(retired, ignore_errors=True)
 
 
 def _swap(stage: Path, target: Path) -> None:

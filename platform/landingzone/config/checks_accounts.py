@@ -46,8 +46,8 @@ def check_ou_tree(org: OrganizationConfig, src: Source) -> list[Problem]:
     return problems
 
 
-def check_accounts(org: OrganizationConfig, src: Source,
-                   accounts: Sequence[tuple[AccountManifest, Source]]) -> list[Problem]:
+def check_accounts(org: OrganizationConfig, src: Source, accounts: Sequence[tuple[AccountManifest, Source]],
+                   unreadable: Sequence[str] = ()) -> list[Problem]:
     problems: list[Problem] = []
     ou_paths = [ou.path for ou in org.organizational_units]
     names: dict[str, str] = {}
@@ -65,7 +65,7 @@ def check_accounts(org: OrganizationConfig, src: Source,
         emails.setdefault(email, f"{msrc.file}:{msrc.line(('email',))}")
         problems += _check_ou(manifest, msrc, ou_paths, management)
     for role, name in org.core_accounts:
-        if name not in names:
+        if name not in names and name not in unreadable:
             problems.append(src.problem(("core_accounts", role), f"'{name}' is not an account in accounts/ "
                                         f"{known(sorted(names), name)}"))
     return problems
@@ -113,6 +113,9 @@ def _field_for(tag: str) -> str:
 
 def check_regions(org: OrganizationConfig, src: Source) -> list[Problem]:
     settings = org.organization
+    if org.required_tags and "TAG_POLICY" not in settings.enabled_policy_types:
+        return [src.problem(("organization", "enabled_policy_types"), "does not include TAG_POLICY, but "
+                            "required_tags needs a tag policy; add it, or remove required_tags")]
     if settings.home_region not in settings.allowed_regions:
         return [src.problem(("organization", "home_region"), f"'{settings.home_region}' is not in allowed_regions "
                             f"({', '.join(settings.allowed_regions)}); the region-deny SCP would lock it out")]

@@ -27,6 +27,13 @@ def check_scps(org: OrganizationConfig, src: Source, root: Path,
     problems: list[Problem] = []
     rendered: list[RenderedScp] = []
     params = scp_parameters(org)
+    for name in sorted(set(org.scp_parameters) & {"allowed_regions", "home_region"}):
+        problems.append(src.problem(("scp_parameters", name), f"'{name}' is built in (from organization.{name}); "
+                                    "set it there, so the region checks see the same value the SCPs get"))
+    if org.service_control_policies and "SERVICE_CONTROL_POLICY" not in org.organization.enabled_policy_types:
+        problems.append(src.problem(("organization", "enabled_policy_types"), "does not include "
+                                    "SERVICE_CONTROL_POLICY, but service_control_policies are attached; AWS would "
+                                    "refuse the attachments"))
     seen: set[str] = set()
     for index, policy in enumerate(org.service_control_policies):
         loc = ("service_control_policies", index)
@@ -34,6 +41,10 @@ def check_scps(org: OrganizationConfig, src: Source, root: Path,
             problems.append(src.problem((*loc, "name"), f"SCP name '{policy.name}' is used twice; names are unique"))
         seen.add(policy.name)
         problems += _check_targets(org, src, (*loc, "attach_to"), policy.attach_to, account_names)
+        if not (root / policy.file).resolve().is_relative_to(root):
+            problems.append(src.problem((*loc, "file"), f"'{policy.file}' is outside the project; SCP files live "
+                                        "in policies/scp/"))
+            continue
         if not (root / policy.file).is_file():
             problems.append(src.problem((*loc, "file"), f"'{policy.file}' does not exist (SCP files live in "
                                         "policies/scp/, relative to the project root)"))
@@ -52,6 +63,10 @@ def _check_targets(org: OrganizationConfig, src: Source, loc: tuple[Any, ...], t
                    account_names: Sequence[str]) -> list[Problem]:
     problems = []
     ou_paths = [ou.path for ou in org.organizational_units]
+    for kind, values in (("ous", targets.ous), ("accounts", targets.accounts)):
+        for i, value in enumerate(values):
+            if value in values[:i]:
+                problems.append(src.problem((*loc, kind, i), f"'{value}' is listed twice; attach a policy once"))
     for i, path in enumerate(targets.ous):
         if path not in ou_paths:
             problems.append(src.problem((*loc, "ous", i), f"'{path}' is not an OU in {ORG_FILE} "

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -29,22 +30,25 @@ def load_landing_zone(root: Path | str) -> LandingZone:
     account_files = sorted((root / "accounts").glob("*.yaml")) + sorted((root / "accounts").glob("*.yml"))
     if not account_files:
         problems.append(Problem("accounts/", 0, "", "holds no *.yaml manifests; add one file per account"))
+    unreadable: list[str] = []  # names of manifests too broken to check, still valid as references
     for path in account_files:
         manifest, src = _load(root, path.relative_to(root).as_posix(), AccountManifest, problems)
         if manifest is not None and src is not None:
             manifests.append((manifest, src))
+        elif src is not None and isinstance(src.data, dict) and isinstance(src.data.get("name"), str):
+            unreadable.append(src.data["name"])
     if org is None or org_src is None:
         raise ConfigError(problems)
     problems += check_regions(org, org_src)
     problems += check_ou_tree(org, org_src)
-    problems += check_accounts(org, org_src, manifests)
+    problems += check_accounts(org, org_src, manifests, unreadable)
     problems += check_decommission(org, org_src, manifests)
     accounts = []
     for manifest, src in manifests:
         tags, tag_problems = account_tags(org, manifest, src)
         problems += tag_problems
         accounts.append(Account(manifest, src.file, tags))
-    active = [m.name for m, _ in manifests if not (m.decommission and m.decommission.account)]
+    active = [m.name for m, _ in manifests if not (m.decommission and m.decommission.account)] + unreadable
     scps, scp_problems = check_scps(org, org_src, root, active)
     problems += scp_problems
     if problems:
@@ -73,13 +77,21 @@ def _load(root: Path, display: str, model: type[M], problems: list[Problem]) -> 
 
 
 def _salvage(data: dict[str, object], error: ValidationError, model: type[M]) -> M | None:
-    """The model without the top-level keys that failed, so cross-file checks still see the rest.
+    """The model without its unknown keys, when those were its only problem, so cross-file checks still run.
 
-    Its own problems are already reported; this only lets one run report an unknown key *and* the
-    duplicate email beside it, instead of one per run.
+    Unknown keys carry no meaning, so dropping them cannot cause false follow-on errors; this lets one run
+    report an unknown key *and* the duplicate email beside it. Any other shape error stops the file here.
     """
-    broken = {err["loc"][0] for err in error.errors() if err["loc"]}
+    errors = error.errors()
+    if any(err["type"] != "extra_forbidden" for err in errors):
+        return None
+    cleaned = copy.deepcopy(data)
+    for err in errors:
+        node: Any = cleaned
+        for part in err["loc"][:-1]:
+            node = node[part]
+        node.pop(err["loc"][-1], None)
     try:
-        return model.model_validate({k: v for k, v in data.items() if k not in broken})
+        return model.model_validate(cleaned)
     except ValidationError:
         return None

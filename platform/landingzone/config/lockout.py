@@ -30,17 +30,20 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+ALL = ("*", "*:*")
+
+
 def covers_all_actions(statement: dict[str, Any]) -> bool:
-    """`Action: "*"`, or a `NotAction` that leaves nearly everything denied."""
+    """`Action: "*"`, or a `NotAction` that leaves nearly everything denied (`NotAction: "*"` denies nothing)."""
     if "NotAction" in statement:
-        return True
-    return any(a == "*" for a in _as_list(statement.get("Action", [])))
+        return not any(a in ALL for a in _as_list(statement["NotAction"]))
+    return any(a in ALL for a in _as_list(statement.get("Action", [])))
 
 
 def covers_all_resources(statement: dict[str, Any]) -> bool:
     if "NotResource" in statement:
-        return True
-    return any(r == "*" for r in _as_list(statement.get("Resource", "*")))
+        return "*" not in _as_list(statement["NotResource"])
+    return "*" in _as_list(statement.get("Resource", "*"))
 
 
 def _compare(base: str, actual: Any, wanted: list[Any]) -> bool | None:
@@ -56,7 +59,11 @@ def _compare(base: str, actual: Any, wanted: list[Any]) -> bool | None:
 
 def evaluate(operator: str, key: str, wanted: Any) -> bool | None:
     """True, False, or None (unknown) for one condition key against every role session."""
-    if operator.startswith(("ForAllValues:", "ForAnyValue:")):
+    qualifier, _, operator = operator.rpartition(":")
+    if qualifier and ROLE_SESSION.get(key.lower(), UNKNOWN) is _ABSENT:
+        # IAM: ForAllValues is vacuously true for an absent key, ForAnyValue false
+        return qualifier == "ForAllValues"
+    if qualifier:
         return UNKNOWN
     if_exists = operator.endswith("IfExists")
     base = operator.removesuffix("IfExists")
@@ -64,7 +71,7 @@ def evaluate(operator: str, key: str, wanted: Any) -> bool | None:
     positive = base.replace("Not", "", 1) if negated else base
     actual = ROLE_SESSION.get(key.lower(), UNKNOWN)
     wanted_list = _as_list(wanted)
-    if actual is UNKNOWN:
+    if actual is UNKNOWN or not wanted_list:
         return UNKNOWN
     if actual is _ABSENT:
         if base == "Null":

@@ -42,6 +42,10 @@ class OrganizationSettings(Strict):
     """
 
     name: AccountName = Field(description="Short name, used in descriptions and tags.")
+    id: str | None = Field(default=None, pattern=r"^o-[a-z0-9]{10,32}$", description="An existing organization's "
+                           "ID: it is adopted with an import block. Left out: the org stack creates one.")
+    deployer_role: str = Field(default="LandingZoneDeployer", pattern=r"^[\w+=,.@-]{1,64}$", description="Role "
+                               "each stack's provider assumes in its account, where the account ID is known.")
     home_region: Region = Field(description="Region of the management stacks' providers; must be allowed.")
     allowed_regions: tuple[Region, ...] = Field(min_length=1, description="Regions the region-deny SCP allows.")
     service_access_principals: tuple[str, ...] = Field(
@@ -69,7 +73,7 @@ class RequiredTag(Strict):
 
     key: TagKey
     values: tuple[TagValue, ...] | None = Field(
-        default=None, description="Allowed values, enforced by the tag policy. Left out: any value."
+        default=None, min_length=1, description="Allowed values, enforced by the tag policy. Left out: any value."
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from landingzone.config.types import NAME_PATTERN, OU_SEGMENT, REGION_PATTERN, TAG_KEY_PATTERN
+from landingzone.config.types import NAME_PATTERN, OU_SEGMENT, REGION_PATTERN, TAG_KEY_PATTERN, TAG_VALUE_PATTERN
 from landingzone.config.yaml_source import Source
 from landingzone.errors import Problem
 
@@ -18,37 +18,84 @@ PATTERN_HELP = {
     rf"^{OU_SEGMENT}(?:/{OU_SEGMENT})*$": "OU names of letters, digits and dashes joined by '/', like Workloads/Prod",
     REGION_PATTERN: "an AWS region code like us-east-1",
     r"^\d{12}$": "a 12-digit AWS account ID, quoted so YAML keeps it a string",
-    TAG_KEY_PATTERN: "1-128 letters, digits, spaces and _ . : / = + - @",
+    TAG_KEY_PATTERN: "1-128 letters, digits, spaces and _ . : / = + - @, not starting with aws:",
+    TAG_VALUE_PATTERN: "up to 256 letters, digits, spaces and _ . : / = + - @",
     r"^[^/\\][^\\]*$": "a path relative to the project root",
 }
 
 
 def problems_from(error: ValidationError, source: Source, model: type[BaseModel]) -> list[Problem]:
-    return [_one(err, source, model) for err in error.errors(include_url=False)]
+    """One problem per place: a union's members each report, and saying it once is enough."""
+    by_place: dict[tuple[Any, ...], Problem] = {}
+    for err in error.errors(include_url=False):
+        loc, key_error = _data_loc(source.data, tuple(err["loc"]))
+        problem = _one(err, loc, key_error, source, model)
+        if loc in by_place and by_place[loc].message != problem.message:
+            kinds = {"string_type": "text", "list_type": "a list", "tuple_type": "a list", "dict_type": "a mapping"}
+            if err["type"] in kinds:
+                problem = source.problem(loc, f"{_show(err.get('input'))} has the wrong type (expected text or a "
+                                         "list of text)")
+        by_place[loc] = problem
+    return list(by_place.values())
 
 
-def _one(err: Any, source: Source, model: type[BaseModel]) -> Problem:
-    loc = tuple(err["loc"])
+def _data_loc(data: Any, loc: tuple[Any, ...]) -> tuple[tuple[Any, ...], bool]:
+    """The part of pydantic's location that exists in the data; the rest names union members or `[key]`."""
+    kept: list[Any] = []
+    node = data
+    for part in loc:
+        present = (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and part < len(node))
+        if present:
+            node = node[part]
+        else:
+            return tuple(kept), part == "[key]"
+        kept.append(part)
+    return tuple(kept), False
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, dict | list):
+        return "this value"
+    return repr(str(value)) if hasattr(value, "isoformat") else repr(value)
+
+
+_SHAPES = {"model_type": "must be a mapping of keys to values", "dict_type": "must be a mapping of keys to values",
+           "model_attributes_type": "must be a mapping of keys to values",
+           "list_type": "must be a list", "tuple_type": "must be a list"}
+
+
+def _one(err: Any, loc: tuple[Any, ...], key_error: bool, source: Source, model: type[BaseModel]) -> Problem:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     value = err.get("input")
+    if key_error:
+        return source.problem(loc, f"key {_show(loc[-1])} is not allowed ({_pattern_help(ctx)})")
     if kind == "missing":
-        return source.problem(loc[:-1], f"{loc[-1]}: is required but missing")
+        return source.problem(loc, f"{err['loc'][-1]}: is required but missing")
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, loc[:-1])
         hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
         guess = f"; did you mean '{hint[0]}'?" if hint else ""
         return source.problem(loc, f"is not a known key (allowed: {', '.join(allowed)}){guess}")
     if kind == "string_pattern_mismatch":
-        wanted = PATTERN_HELP.get(ctx.get("pattern", ""), f"pattern {ctx.get('pattern')}")
-        return source.problem(loc, f"{value!r} is not allowed (expected {wanted})")
+        return source.problem(loc, f"{_show(value)} is not allowed (expected {_pattern_help(ctx)})")
     if kind == "literal_error":
-        return source.problem(loc, f"{value!r} is not allowed (allowed: {ctx.get('expected')})")
+        return source.problem(loc, f"{_show(value)} is not allowed (allowed: {ctx.get('expected')})")
     if kind == "value_error":
-        return source.problem(loc, f"{value!r} {str(ctx.get('error', err['msg']))}")
+        return source.problem(loc, f"{_show(value)} {str(ctx.get('error', err['msg']))}")
+    if kind in _SHAPES:
+        return source.problem(loc, f"{_SHAPES[kind]}, not {_show(value)}")
+    if kind == "string_type" and isinstance(value, int | float | bool):
+        return source.problem(loc, f"{_show(value)} is read as {type(value).__name__}, not text; quote it")
     message = err["msg"][0].lower() + err["msg"][1:]
-    shown = "" if isinstance(value, dict | list) else f"{value!r}: "
-    return source.problem(loc, f"{shown}{message}")
+    return source.problem(loc, f"{_show(value)}: {message}")
+
+
+def _pattern_help(ctx: dict[str, Any]) -> str:
+    return PATTERN_HELP.get(ctx.get("pattern", ""), f"pattern {ctx.get('pattern')}")
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

@@ -38,7 +38,10 @@ def render_scp(policy: ServiceControlPolicy, root: Path, params: dict[str, Any])
     document, text, problems = read_json(root / policy.file, policy.file)
     if problems:
         return None, problems
+    if isinstance(document, dict) and isinstance(document.get("Statement"), dict):
+        document["Statement"] = [document["Statement"]]  # IAM accepts one statement without a list
     filled = _fill(document, params, policy.file, text, problems)
+    problems += _leftover_braces(filled, policy.file, text)
     problems += _check_shape(filled, policy.file, text)
     if problems:
         return None, problems
@@ -61,9 +64,18 @@ def render_scp(policy: ServiceControlPolicy, root: Path, params: dict[str, Any])
 
 def _fill(node: Any, params: dict[str, Any], file: str, text: str, problems: list[Problem]) -> Any:
     if isinstance(node, dict):
+        for key in node:
+            if "{{" in key:
+                problems.append(Problem(file, _line_of(text, key), "", f"placeholder in the key {key!r}; "
+                                        "placeholders fill values only"))
         return {key: _fill(value, params, file, text, problems) for key, value in node.items()}
     if isinstance(node, list):
-        return [_fill(item, params, file, text, problems) for item in node]
+        out: list[Any] = []
+        for item in node:
+            value = _fill(item, params, file, text, problems)
+            # a list placeholder inside a list splices in: ["s3:*", "{{ more_actions }}"]
+            out.extend(value if isinstance(value, list) and isinstance(item, str) else [value])
+        return out
     if not isinstance(node, str):
         return node
     whole = PLACEHOLDER.fullmatch(node.strip())
@@ -90,6 +102,40 @@ def _inline(match: re.Match[str], params: dict[str, Any], file: str, text: str, 
     return str(value)
 
 
+def _leftover_braces(node: Any, file: str, text: str) -> list[Problem]:
+    """`{{ exempt-role-arns }}` or `{{ name }` would otherwise reach AWS as literal text."""
+    if isinstance(node, dict):
+        return [p for value in node.values() for p in _leftover_braces(value, file, text)]
+    if isinstance(node, list):
+        return [p for item in node for p in _leftover_braces(item, file, text)]
+    bare = PLACEHOLDER.sub("", node) if isinstance(node, str) else ""  # well-formed ones are reported already
+    if "{{" in bare or "}}" in bare:
+        return [Problem(file, _line_of(text, node), "", f"{node!r} holds '{{{{' or '}}}}' that is not a placeholder "
+                        "(write {{ name }} with letters, digits and underscores)")]
+    return []
+
+
+_STRINGS = ("Action", "NotAction", "Resource", "NotResource")
+
+
+def _element_problems(statement: dict[str, Any], name: str, file: str, line: int) -> list[Problem]:
+    problems = []
+    for key in _STRINGS:
+        value = statement.get(key)
+        if value is not None and not (isinstance(value, str) or (
+                isinstance(value, list) and value and all(isinstance(v, str) for v in value))):
+            problems.append(Problem(file, line, f"{name}.{key}", "must be a string or a non-empty list of strings"))
+    condition = statement.get("Condition")
+    if condition is not None and not (isinstance(condition, dict) and all(
+            isinstance(keys, dict) and all(isinstance(v, str | bool | int | float) or (
+                isinstance(v, list) and v and all(isinstance(x, str | bool | int | float) for x in v))
+                for v in keys.values()) for keys in condition.values())):
+        problems.append(Problem(file, line, f"{name}.Condition", "must map operators to {key: value or "
+                                "non-empty list of values}, like {\"StringEquals\": {\"aws:RequestedRegion\": "
+                                "[\"us-east-1\"]}}"))
+    return problems
+
+
 def _check_shape(document: Any, file: str, text: str) -> list[Problem]:
     if not isinstance(document, dict) or not isinstance(document.get("Statement"), list) or not document["Statement"]:
         return [Problem(file, 1, "", "is not a policy document (expected an object with a non-empty Statement list)")]
@@ -108,6 +154,7 @@ def _check_shape(document: Any, file: str, text: str) -> list[Problem]:
                                     "(allowed: Allow, Deny)"))
         if ("Action" in statement) == ("NotAction" in statement):
             problems.append(Problem(file, line, name, "needs exactly one of Action and NotAction"))
+        problems += _element_problems(statement, name, file, line)
     return problems
 
 

@@ -13,7 +13,8 @@ AWS_ACCOUNT_EMAIL_MAX = 64
 NAME_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$"
 OU_SEGMENT = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
 REGION_PATTERN = r"^[a-z]{2}(?:-gov)?-[a-z]+-\d$"
-TAG_KEY_PATTERN = r"^[A-Za-z0-9 _.:/=+@-]{1,128}$"
+TAG_KEY_PATTERN = r"^(?!aws:)[\w .:/=+@-]{1,128}$"
+TAG_VALUE_PATTERN = r"^[\w .:/=+@-]{0,256}$"
 
 # Names become Terraform addresses (`aws_organizations_account.account_log-archive`), so they are kept to
 # characters that map one-to-one onto an identifier: no underscores, which we use as a separator.
@@ -23,15 +24,15 @@ OuPath = Annotated[str, StringConstraints(pattern=rf"^{OU_SEGMENT}(?:/{OU_SEGMEN
 Region = Annotated[str, StringConstraints(pattern=REGION_PATTERN)]
 AccountId = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
 TagKey = Annotated[str, StringConstraints(pattern=TAG_KEY_PATTERN)]
-TagValue = Annotated[str, StringConstraints(max_length=256)]
+TagValue = Annotated[str, StringConstraints(pattern=TAG_VALUE_PATTERN)]
 RelativeFile = Annotated[str, StringConstraints(pattern=r"^[^/\\][^\\]*$", min_length=1)]
 
 
 def _check_email(value: str) -> str:
-    if len(value) > AWS_ACCOUNT_EMAIL_MAX:
-        raise ValueError(f"is {len(value)} characters long; AWS allows at most {AWS_ACCOUNT_EMAIL_MAX}")
+    if len(value.encode()) > AWS_ACCOUNT_EMAIL_MAX:
+        raise ValueError(f"is {len(value.encode())} characters long; AWS allows at most {AWS_ACCOUNT_EMAIL_MAX}")
     try:
-        validate_email(value, check_deliverability=False)
+        validate_email(value, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
         raise ValueError(f"is not a valid email address: {exc}") from None
     return value
@@ -45,7 +46,8 @@ PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 class Strict(BaseModel):
     """Base for every config model: unknown keys are errors and parsed config never changes."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=False, str_strip_whitespace=False)
+    # python-re: tag patterns need look-ahead (no `aws:` prefix) and Unicode letters, which the Rust engine lacks
+    model_config = ConfigDict(extra="forbid", frozen=True, regex_engine="python-re")
 
 
 class Decommission(Strict):

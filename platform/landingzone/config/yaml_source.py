@@ -81,8 +81,10 @@ def read_yaml(path: Path, display: str) -> tuple[Source | None, list[Problem]]:
         node = loader.get_single_node()
         source = Source(display, None)
         problems: list[Problem] = []
-        source.data = _build(loader, node, (), source, problems) if node is not None else {}
+        source.data = _Builder(loader, source, problems).build(node, ()) if node is not None else {}
         return source, problems
+    except _TooLarge:
+        return None, [Problem(display, 0, "", f"holds more than {MAX_VALUES:,} values once aliases are expanded")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
@@ -91,28 +93,60 @@ def read_yaml(path: Path, display: str) -> tuple[Source | None, list[Problem]]:
         loader.dispose()
 
 
-def _build(loader: yaml.SafeLoader, node: yaml.Node, loc: Loc, src: Source, problems: list[Problem]) -> Any:
-    src.lines.setdefault(loc, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        out: dict[Any, Any] = {}
+MAX_VALUES = 200_000  # after aliases are expanded: a "billion laughs" file stops here, not in memory
+
+
+class _Builder:
+    """Plain data from composed nodes, recording lines; refuses non-string keys and runaway aliases."""
+
+    def __init__(self, loader: yaml.SafeLoader, src: Source, problems: list[Problem]) -> None:
+        self.loader, self.src, self.problems = loader, src, problems
+        self.active: set[int] = set()
+        self.count = 0
+
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise _TooLarge
+        self.src.lines.setdefault(loc, node.start_mark.line + 1)
+        if id(node) in self.active:
+            self.problems.append(self.src.problem(loc, "an alias refers to itself; YAML aliases must not nest "
+                                                  "inside their own anchor"))
+            return None
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, loc)
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
+            return self.loader.construct_object(node, deep=True)
+        finally:
+            self.active.discard(id(node))
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
+        self.loader.flatten_mapping(node)  # resolves `<<: *anchor` merge keys
+        out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = self.loader.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
             if not isinstance(key, str):
-                key = str(key)
+                self.problems.append(Problem(self.src.file, line, self.src.path(loc), f"key {key_node.value!r} is "
+                                             f"read as {type(key).__name__}, not text (YAML turns on/off/yes/no, "
+                                             "numbers and ~ into other types); quote it"))
+                continue
             child = (*loc, key)
             if key in out:
-                first = src.lines.get(child)
-                problems.append(
-                    Problem(src.file, key_node.start_mark.line + 1, src.path(child) or key,
-                            f"key is given twice (first on line {first}); keep one")
-                )
+                self.problems.append(Problem(self.src.file, line, self.src.path(child),
+                                             f"key is given twice (first on line {self.src.lines.get(child)}); "
+                                             "keep one"))
                 continue
-            src.lines[child] = key_node.start_mark.line + 1
-            out[key] = _build(loader, value_node, child, src, problems)
+            self.src.lines[child] = line
+            out[key] = self.build(value_node, child)
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, item, (*loc, i), src, problems) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+
+
+class _TooLarge(Exception):
+    pass
 
 
 def read_json(path: Path, display: str) -> tuple[Any, str, list[Problem]]:

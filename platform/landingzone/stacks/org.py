@@ -25,14 +25,20 @@ def build_org_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources:
     org_file = "config/organization.yaml"
     settings = lz.organization.organization
     management = lz.management
-    aws_provider(stack, region=settings.home_region, tags=management.tags, account_id=management.manifest.id)
+    # Only organisation-wide defaults go to the provider: member accounts must not inherit the management
+    # account's Owner or CostCenter through tags_all. Organisation resources take the management account's tags.
+    aws_provider(stack, region=settings.home_region, tags=lz.organization.default_tags,
+                 account_id=management.manifest.id, deployer_role=settings.deployer_role)
+    platform_tags = dict(management.tags)
     local_backend(stack, spec.name)
 
     org = sources.record(Organization(stack, "organization", policy_types=settings.enabled_policy_types,
-                                      service_access_principals=settings.service_access_principals), org_file)
-    ous = sources.record(OrganizationalUnits(stack, "ous", root_id=org.root_id, paths=lz.ou_paths), org_file)
+                                      service_access_principals=settings.service_access_principals,
+                                      adopt_id=settings.id), org_file)
+    ous = sources.record(OrganizationalUnits(stack, "ous", root_id=org.root_id, paths=lz.ou_paths,
+                                             tags=platform_tags), org_file)
     accounts = {
-        account.name: sources.record(MemberAccount(stack, account.name, spec=AccountSpec(
+        account.name: sources.record(MemberAccount(stack, f"account-{account.name}", spec=AccountSpec(
             name=account.name, email=account.manifest.email, parent_id=ous.id_of(account.ou),
             tags=account.tags, adopt_id=account.manifest.id)), account.file).account_id
         for account in lz.member_accounts()
@@ -46,13 +52,13 @@ def build_org_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources:
     for scp in lz.scps:
         sources.record(OrganizationPolicy(
             stack, f"scp-{scp.name}", name=scp.name, policy_type="SERVICE_CONTROL_POLICY", content=scp.content,
-            description=scp.description, targets=resolve(scp.attach_to)), scp.file)
+            description=scp.description, targets=resolve(scp.attach_to), tags=platform_tags), scp.file)
     if lz.organization.required_tags and "TAG_POLICY" in settings.enabled_policy_types:
         sources.record(OrganizationPolicy(
             stack, "tag-policy", name="required-tags", policy_type="TAG_POLICY",
             content=tag_policy_document(lz.organization.required_tags),
             description=f"Tags every {settings.name} resource carries, with their allowed values.",
-            targets=resolve(Targets(root=True))), org_file)
+            targets=resolve(Targets(root=True)), tags=platform_tags), org_file)
     return stack
 
 

@@ -5,21 +5,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from cdktf import LocalBackend, TerraformStack
-from cdktf_cdktf_provider_aws.provider import AwsProvider
+from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
 
 from landingzone.constructs.naming import literal_tags
 
 MANAGED_BY = {"ManagedBy": "landingzone"}
 
 
-def aws_provider(stack: TerraformStack, *, region: str, tags: Mapping[str, str],
-                 account_id: str | None) -> AwsProvider:
-    """The stack's AWS provider: default tags on every resource, and pinned to its account when known."""
+def aws_provider(stack: TerraformStack, *, region: str, tags: Mapping[str, str], account_id: str | None,
+                 deployer_role: str) -> AwsProvider:
+    """The stack's AWS provider: default tags on every resource; where the account ID is known, pinned to it
+    and assuming the deployer role there."""
     return AwsProvider(
         stack, "aws",
         region=region,
-        default_tags=[{"tags": literal_tags({**tags, **MANAGED_BY})}],
+        default_tags=[AwsProviderDefaultTags(tags=literal_tags({**tags, **MANAGED_BY}))],
         allowed_account_ids=[account_id] if account_id else None,
+        assume_role=[AwsProviderAssumeRole(role_arn=f"arn:aws:iam::{account_id}:role/{deployer_role}",
+                                           session_name=f"landingzone-{stack.node.id}")] if account_id else None,
     )
 
 
