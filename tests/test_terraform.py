@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import PROJECT
 from landingzone.config import load_landing_zone
 from landingzone.gates.terraform import validate_stack
 from test_org_constructs import add_variable_scp
@@ -44,3 +45,15 @@ def test_policy_variables_reach_aws_unchanged(project: Path, synth_stack, terraf
     shown = terraform.run(tmp_path, "output", "-raw", "content").stdout
     assert shown == expected
     assert "${aws:PrincipalTag/team}" in shown and "${aws:username}" in shown and "%{literal}" in shown
+
+
+def test_taggable_list_matches_the_provider_schema(terraform, tmp_path: Path) -> None:
+    """CKV_LZ_1 reads taggable types from a file; it must be exactly those with `tags` in hashicorp/aws 5.100.0."""
+    (tmp_path / "main.tf.json").write_text(json.dumps(
+        {"terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": "5.100.0"}}}}))
+    assert terraform.run(tmp_path, "init", "-input=false").returncode == 0
+    schema = json.loads(terraform.run(tmp_path, "providers", "schema", "-json").stdout)
+    resources = schema["provider_schemas"]["registry.terraform.io/hashicorp/aws"]["resource_schemas"]
+    taggable = sorted(name for name, spec in resources.items() if "tags" in spec["block"].get("attributes", {}))
+    shipped = (PROJECT / "policies" / "checkov" / "checks" / "taggable_resources.txt").read_text().split()
+    assert shipped == taggable

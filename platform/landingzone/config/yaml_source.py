@@ -119,9 +119,18 @@ class _Builder:
                 return self._mapping(node, loc)
             if isinstance(node, yaml.SequenceNode):
                 return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
-            return self.loader.construct_object(node, deep=True)
+            return self._scalar(node, loc)
         finally:
             self.active.discard(id(node))
+
+    def _scalar(self, node: yaml.Node, loc: Loc) -> Any:
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, yaml.constructor.ConstructorError) as exc:
+            # 2027-13-01 looks like a date to YAML, and constructing it raises
+            self.problems.append(self.src.problem(loc, f"{node.value!r} cannot be read ({exc}); quote it if it "
+                                                  "is meant as text"))
+            return node.value
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
         self.loader.flatten_mapping(node)  # resolves `<<: *anchor` merge keys

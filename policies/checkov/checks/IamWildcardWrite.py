@@ -35,9 +35,11 @@ def _wildcard_writes(document) -> list:
     for statement in statements:
         resources = statement.get("Resource", [])
         resources = resources if isinstance(resources, list) else [resources]
-        if statement.get("Effect") != "Allow" or "*" not in resources or "Condition" in statement:
+        if statement.get("Effect") != "Allow" or "*" not in resources:
             continue
-        single = PolicyDocument({"Version": "2012-10-17", "Statement": [statement]})
+        # a Condition does not narrow Resource "*" for this rule, and cloudsplaining would count it as a constraint
+        bare = {key: value for key, value in statement.items() if key != "Condition"}
+        single = PolicyDocument({"Version": "2012-10-17", "Statement": [bare]})
         actions = single.write_actions_without_constraints + single.permissions_management_without_constraints
         found += [a for a in actions if not any(fnmatchcase(a.lower(), p.lower()) for p in ALLOWED)]
     return sorted(set(found))

@@ -1,0 +1,75 @@
+"""`landingzone check` and the gates after synth, on the example and on a stack that breaks the rules."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from landingzone.cli import EXIT_FAILED, main
+from landingzone.stacks import StackSpec
+
+pytestmark = [pytest.mark.synth, pytest.mark.terraform]
+
+
+def test_check_passes_on_the_example_and_writes_reports(project: Path, example_synth: Path, capsys) -> None:
+    assert main(["check", "--root", str(project), "--out", str(example_synth)]) == 0
+    out = capsys.readouterr().out
+    assert "terraform validate: 1 stacks run, 0 failed" in out
+    assert "landingzone: gates passed;" in out
+    sarif = json.loads((project / "reports" / "gates.sarif").read_text())
+    assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"] == []
+    junit = ET.parse(project / "reports" / "gates.junit.xml").getroot()
+    assert (junit.tag, junit.get("failures")) == ("testsuites", "0")
+
+
+@pytest.fixture
+def with_bad_stack(monkeypatch):
+    from landingzone import cli
+
+    real = cli.stack_specs
+    monkeypatch.setattr(cli, "stack_specs", lambda lz: (*real(lz), StackSpec(
+        "bad-prod", "prod", "bad_stack:build_bad_stack")))
+
+
+def test_public_bucket_and_wildcard_write_fail_with_check_address_and_file(project: Path, with_bad_stack,
+                                                                           capsys) -> None:
+    assert main(["synth", "--root", str(project), "--no-validate"]) == EXIT_FAILED
+    rows = [line.split() for line in capsys.readouterr().out.splitlines() if line.startswith("  failed")]
+    failed = {(row[2], row[3], row[4]) for row in rows if row[1] == "bad-prod"}
+    assert ("CKV_LZ_3", "aws_iam_policy.wildcard_writer", "accounts/prod.yaml") in failed
+    assert ("CKV_AWS_20", "aws_s3_bucket.public_bucket", "accounts/prod.yaml") in failed
+    assert ("CKV_AWS_53", "aws_s3_bucket_public_access_block.public_bucket_pab", "accounts/prod.yaml") in failed
+    assert not any(row[1] == "org" for row in rows)
+    sarif = json.loads((project / "reports" / "gates.sarif").read_text())
+    located = {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+               for r in sarif["runs"][0]["results"] if r["level"] == "error"}
+    assert ("CKV_LZ_3", "accounts/prod.yaml") in located
+
+
+def suppress(project: Path, entries: str) -> None:
+    (project / "policies" / "checkov" / "suppressions.yaml").write_text("suppressions:\n" + entries)
+
+
+def test_suppressions_apply_expire_and_go_stale(project: Path, with_bad_stack, capsys) -> None:
+    assert main(["synth", "--root", str(project), "--no-validate", "--no-gates"]) == 0
+    capsys.readouterr()
+    reason = "    reason: Fixture bucket used to test the gate end to end.\n    owner: platform-team\n"
+    suppress(project, "  - check: CKV_LZ_3\n    resource: 'bad-*:aws_iam_policy.wildcard_writer'\n" + reason +
+             "  - check: CKV_AWS_20\n    resource: 'bad-prod:aws_s3_bucket.*'\n" + reason +
+             "    expires: 2020-01-01\n  - check: CKV_AWS_1\n    resource: 'org:*'\n" + reason)
+    assert main(["check", "--root", str(project), "--no-validate"]) == EXIT_FAILED
+    rows = {tuple(line.split()[:4]) for line in capsys.readouterr().out.splitlines() if line.startswith("  ")}
+    assert ("suppressed", "bad-prod", "CKV_LZ_3", "aws_iam_policy.wildcard_writer") in rows
+    assert ("failed", "bad-prod", "CKV_AWS_20", "aws_s3_bucket.public_bucket") in rows
+    assert ("failed", "-", "CKV_AWS_20", "bad-prod:aws_s3_bucket.*") in rows
+    assert ("warning", "-", "CKV_AWS_1", "org:*") in rows
+    junit = ET.parse(project / "reports" / "gates.junit.xml").getroot()
+    assert int(junit.get("failures")) >= 3
+
+
+def test_no_gates_writes_no_reports(project: Path, capsys) -> None:
+    assert main(["synth", "--root", str(project), "--no-gates"]) == 0
+    assert not (project / "reports").exists()
