@@ -16,8 +16,9 @@ synth: $(STAMP)
 	$(VENV)/bin/python synth.py
 
 test: $(STAMP)
-	$(VENV)/bin/ruff check platform modules tests bench synth.py
+	$(VENV)/bin/ruff check platform modules tests bench policies synth.py
 	$(VENV)/bin/python -m pytest
 
 bench: $(STAMP)
 	$(VENV)/bin/python bench/bench_scale.py
+	$(VENV)/bin/python bench/bench_gates.py
