@@ -63,3 +63,19 @@ def test_statement_shape_is_checked(tmp_path: Path) -> None:
         "Statement[0].Effect: 'Block' is not allowed (allowed: Allow, Deny)",
         "Statement[0]: needs exactly one of Action and NotAction",
     ]
+
+
+def test_list_placeholder_inside_a_list_splices_in(tmp_path: Path) -> None:
+    doc = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Deny", "NotAction": ["iam:*", "{{ more }}"], "Resource": "*",
+         "Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/Deployer"}}}]}
+    scp, problems = render(tmp_path, doc, {"more": ["sts:*", "support:*"]})
+    assert problems == []
+    assert json.loads(scp.content)["Statement"][0]["NotAction"] == ["iam:*", "sts:*", "support:*"]
+
+
+def test_placeholder_in_a_key_is_refused(tmp_path: Path) -> None:
+    doc = statement(Condition={"StringEquals": {"aws:ResourceTag/{{ key }}": "x"}})
+    _, problems = render(tmp_path, doc, {"key": "team"})
+    assert [p.message for p in problems] == ["placeholder in the key 'aws:ResourceTag/{{ key }}'; placeholders fill "
+                                             "values only"]
