@@ -63,7 +63,6 @@ def _swap(stage: Path, target: Path) -> None:
 class StackSummary:
     name: str
     resources: int
-    data_sources: int
     imports: int
 
 
@@ -74,6 +73,5 @@ def summarize(outdir: Path) -> list[StackSummary]:
     for name, entry in sorted(manifest["stacks"].items()):
         doc = json.loads((outdir / entry["synthesizedStackPath"]).read_text())
         count = sum(len(v) for v in doc.get("resource", {}).values())
-        data = sum(len(v) for v in doc.get("data", {}).values())
-        summaries.append(StackSummary(name, count, data, len(doc.get("import", []))))
+        summaries.append(StackSummary(name, count, len(doc.get("import", []))))
     return summaries

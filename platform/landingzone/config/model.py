@@ -73,11 +73,6 @@ class LandingZone:
                     allowed.add(address)
         return tuple(sorted(allowed))
 
-    def accounts_under(self, ou_path: str) -> tuple[Account, ...]:
-        """Accounts in an OU or any OU nested below it."""
-        prefix = ou_path + "/"
-        return tuple(a for a in self.accounts if a.ou == ou_path or a.ou.startswith(prefix))
-
 
 def target_keys(targets: Targets) -> list[tuple[str, str]]:
     """(kind, name) for each target: ("root", "Root"), ("ou", "Workloads/Prod"), ("account", "prod")."""
