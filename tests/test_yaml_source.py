@@ -48,3 +48,15 @@ def test_syntax_error_names_line(tmp_path: Path) -> None:
 def test_empty_file_is_empty_mapping(tmp_path: Path) -> None:
     src, problems = read(tmp_path, "# nothing\n")
     assert (src.data, problems) == ({}, [])
+
+
+def test_unreadable_values_and_keys_are_problems(tmp_path: Path) -> None:
+    """YAML reads 2027-13-01 as a date and fails to build it; that is the user's typo, not a crash."""
+    src, problems = read(tmp_path, "expires: 2027-13-01\n2027-02-30: x\n")
+    assert src.data == {"expires": "2027-13-01", "2027-02-30": "x"}
+    assert [str(p) for p in problems] == [
+        "config/f.yaml:1: expires: '2027-13-01' cannot be read (month must be in 1..12); quote it if it is meant "
+        "as text",
+        "config/f.yaml:2: '2027-02-30' cannot be read (day is out of range for month); quote it if it is meant "
+        "as text",
+    ]

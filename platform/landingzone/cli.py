@@ -14,7 +14,7 @@ from landingzone.cli_format import findings_table, gate_summary, table
 from landingzone.config import LandingZone, load_landing_zone
 from landingzone.errors import ConfigError, Problem
 from landingzone.output import staged, summarize, unsafe_target
-from landingzone.stacks import StackSpec, stack_specs
+from landingzone.stacks import StackSpec, decommission_allowlist, stack_specs
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
@@ -67,10 +67,10 @@ def _synth(lz: LandingZone, specs: list[StackSpec], outdir: Path) -> None:
 def _gates(lz: LandingZone, outdir: Path, reports_dir: Path, *, validate: bool) -> int:
     from landingzone.gates.findings import GateReport
     from landingzone.gates.reports import write_reports
-    from landingzone.gates.runner import GateOptions, run_gates
+    from landingzone.gates.runner import run_gates
 
     started = time.perf_counter()
-    reports = run_gates(lz, outdir, GateOptions(validate=validate))
+    reports = run_gates(lz, outdir, validate=validate)
     total = sum(reports.values(), GateReport(()))
     sarif, junit = write_reports(total, reports_dir)
     print(f"landingzone: gates on {_shown(outdir)} in {time.perf_counter() - started:.1f} s")
@@ -91,7 +91,7 @@ def _plan_check(lz: LandingZone, plan_file: Path, stack: str) -> int:
         problem = Problem(str(plan_file), 0, "", f"is not a readable `terraform show -json` plan ({exc})")
         raise ConfigError([problem]) from None
     _select(lz, [stack])
-    report = check_plan(plan, lz.decommission_allowlist(stack), stack)
+    report = check_plan(plan, decommission_allowlist(lz, stack), stack)
     if report.findings:
         print("\n".join(findings_table(report.findings)))
     verdict = "passed" if report.ok else f"FAILED ({len(report.failed)} protected changes)"

@@ -10,6 +10,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+# Beside each stack's cdk.tf.json: where each resource came from, and what may be deleted or replaced.
+SOURCES_FILE = "sources.json"
+DECOMMISSION_FILE = "decommission.custom.spacelift.json"
+
 
 def unsafe_target(target: Path, root: Path) -> str | None:
     """Why replacing `target` could destroy the user's files, or None when it is a synth output (or absent)."""
@@ -66,12 +70,17 @@ class StackSummary:
     imports: int
 
 
+def stack_folders(outdir: Path) -> dict[str, Path]:
+    """Each synthesized stack's folder, by name, as cdktf's manifest.json lists them."""
+    manifest = json.loads((outdir / "manifest.json").read_text())
+    return {name: outdir / entry["workingDirectory"] for name, entry in sorted(manifest["stacks"].items())}
+
+
 def summarize(outdir: Path) -> list[StackSummary]:
     """Resource counts per stack, read back from what was written."""
-    manifest = json.loads((outdir / "manifest.json").read_text())
     summaries = []
-    for name, entry in sorted(manifest["stacks"].items()):
-        doc = json.loads((outdir / entry["synthesizedStackPath"]).read_text())
+    for name, folder in stack_folders(outdir).items():
+        doc = json.loads((folder / "cdk.tf.json").read_text())
         count = sum(len(v) for v in doc.get("resource", {}).values())
         summaries.append(StackSummary(name, count, len(doc.get("import", []))))
     return summaries

@@ -35,6 +35,11 @@ class AccountManifest(Strict):
         default=None, description="Allows the plan-safety gate to pass deletes or replacements; see Decommission."
     )
 
+    @property
+    def decommissioned(self) -> bool:
+        """The account leaves the organization: it is no longer synthesized anywhere."""
+        return bool(self.decommission and self.decommission.account)
+
     def base_tags(self) -> dict[str, str]:
         tags = {"Environment": self.environment, "Owner": self.owner}
         if self.cost_center is not None:

@@ -111,11 +111,19 @@ def _field_for(tag: str) -> str:
     return {"Environment": "environment", "Owner": "owner", "CostCenter": "cost_center"}[tag]
 
 
+def check_policy_types(org: OrganizationConfig, src: Source) -> list[Problem]:
+    """The policy types the config uses are enabled; otherwise AWS refuses the policies or their attachments."""
+    enabled = org.organization.enabled_policy_types
+    needed = [("SERVICE_CONTROL_POLICY", bool(org.service_control_policies),
+               "service_control_policies are attached; AWS would refuse the attachments"),
+              ("TAG_POLICY", bool(org.required_tags),
+               "required_tags needs a tag policy; add it, or remove required_tags")]
+    return [src.problem(("organization", "enabled_policy_types"), f"does not include {kind}, but {why}")
+            for kind, used, why in needed if used and kind not in enabled]
+
+
 def check_regions(org: OrganizationConfig, src: Source) -> list[Problem]:
     settings = org.organization
-    if org.required_tags and "TAG_POLICY" not in settings.enabled_policy_types:
-        return [src.problem(("organization", "enabled_policy_types"), "does not include TAG_POLICY, but "
-                            "required_tags needs a tag policy; add it, or remove required_tags")]
     if settings.home_region not in settings.allowed_regions:
         return [src.problem(("organization", "home_region"), f"'{settings.home_region}' is not in allowed_regions "
                             f"({', '.join(settings.allowed_regions)}); the region-deny SCP would lock it out")]

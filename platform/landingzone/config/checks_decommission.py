@@ -21,7 +21,7 @@ def check_decommission(org: OrganizationConfig, src: Source,
         marker = manifest.decommission
         if marker is None:
             continue
-        if marker.account and manifest.name in core.values():
+        if manifest.decommissioned and manifest.name in core.values():
             role = next(role for role, name in core.items() if name == manifest.name)
             problems.append(msrc.problem(("decommission", "account"), f"'{manifest.name}' is the {role} account "
                                          "of core_accounts in config/organization.yaml; name another account "

@@ -30,10 +30,6 @@ def check_scps(org: OrganizationConfig, src: Source, root: Path,
     for name in sorted(set(org.scp_parameters) & {"allowed_regions", "home_region"}):
         problems.append(src.problem(("scp_parameters", name), f"'{name}' is built in (from organization.{name}); "
                                     "set it there, so the region checks see the same value the SCPs get"))
-    if org.service_control_policies and "SERVICE_CONTROL_POLICY" not in org.organization.enabled_policy_types:
-        problems.append(src.problem(("organization", "enabled_policy_types"), "does not include "
-                                    "SERVICE_CONTROL_POLICY, but service_control_policies are attached; AWS would "
-                                    "refuse the attachments"))
     seen: set[str] = set()
     for index, policy in enumerate(org.service_control_policies):
         loc = ("service_control_policies", index)

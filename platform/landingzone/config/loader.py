@@ -9,7 +9,14 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from landingzone.config.account import AccountManifest
-from landingzone.config.checks_accounts import ORG_FILE, account_tags, check_accounts, check_ou_tree, check_regions
+from landingzone.config.checks_accounts import (
+    ORG_FILE,
+    account_tags,
+    check_accounts,
+    check_ou_tree,
+    check_policy_types,
+    check_regions,
+)
 from landingzone.config.checks_decommission import check_decommission
 from landingzone.config.checks_scps import check_scps
 from landingzone.config.model import Account, LandingZone
@@ -40,6 +47,7 @@ def load_landing_zone(root: Path | str) -> LandingZone:
     if org is None or org_src is None:
         raise ConfigError(problems)
     problems += check_regions(org, org_src)
+    problems += check_policy_types(org, org_src)
     problems += check_ou_tree(org, org_src)
     problems += check_accounts(org, org_src, manifests, unreadable)
     problems += check_decommission(org, org_src, manifests)
@@ -48,7 +56,7 @@ def load_landing_zone(root: Path | str) -> LandingZone:
         tags, tag_problems = account_tags(org, manifest, src)
         problems += tag_problems
         accounts.append(Account(manifest, src.file, tags))
-    active = [m.name for m, _ in manifests if not (m.decommission and m.decommission.account)] + unreadable
+    active = [m.name for m, _ in manifests if not m.decommissioned] + unreadable
     scps, scp_problems = check_scps(org, org_src, root, active)
     problems += scp_problems
     if problems:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from pathlib import Path
 
 from landingzone.config.account import AccountManifest
@@ -32,7 +31,7 @@ class Account:
 
     @property
     def decommissioned(self) -> bool:
-        return bool(self.manifest.decommission and self.manifest.decommission.account)
+        return self.manifest.decommissioned
 
 
 @dataclass(frozen=True)
@@ -59,19 +58,6 @@ class LandingZone:
         """Accounts the organization creates or adopts: all but the management account and decommissioned ones."""
         management = self.organization.core_accounts.management
         return tuple(a for a in self.accounts if a.name != management and not a.decommissioned)
-
-    def decommission_allowlist(self, stack: str) -> tuple[str, ...]:
-        """Addresses in `stack` that the config explicitly allows to be deleted or replaced (may hold * and ?)."""
-        allowed: set[str] = set()
-        if stack == "org":
-            allowed |= {f"aws_organizations_account.account_{a.name}" for a in self.accounts if a.decommissioned}
-        markers = [a.manifest.decommission for a in self.accounts] + [self.organization.decommission]
-        for marker in markers:
-            for pattern in marker.resources if marker else ():
-                stack_pattern, _, address = pattern.partition(":")
-                if fnmatchcase(stack, stack_pattern):
-                    allowed.add(address)
-        return tuple(sorted(allowed))
 
 
 def target_keys(targets: Targets) -> list[tuple[str, str]]:

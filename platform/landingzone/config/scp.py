@@ -118,6 +118,18 @@ def _leftover_braces(node: Any, file: str, text: str) -> list[Problem]:
 _STRINGS = ("Action", "NotAction", "Resource", "NotResource")
 
 
+def _is_condition_value(value: Any) -> bool:
+    scalar = str | bool | int | float
+    return isinstance(value, scalar) or (isinstance(value, list) and bool(value)
+                                         and all(isinstance(v, scalar) for v in value))
+
+
+def _is_condition_block(condition: Any) -> bool:
+    """{operator: {key: value or non-empty list of values}}."""
+    return isinstance(condition, dict) and all(
+        isinstance(keys, dict) and all(_is_condition_value(v) for v in keys.values()) for keys in condition.values())
+
+
 def _element_problems(statement: dict[str, Any], name: str, file: str, line: int) -> list[Problem]:
     problems = []
     for key in _STRINGS:
@@ -126,10 +138,7 @@ def _element_problems(statement: dict[str, Any], name: str, file: str, line: int
                 isinstance(value, list) and value and all(isinstance(v, str) for v in value))):
             problems.append(Problem(file, line, f"{name}.{key}", "must be a string or a non-empty list of strings"))
     condition = statement.get("Condition")
-    if condition is not None and not (isinstance(condition, dict) and all(
-            isinstance(keys, dict) and all(isinstance(v, str | bool | int | float) or (
-                isinstance(v, list) and v and all(isinstance(x, str | bool | int | float) for x in v))
-                for v in keys.values()) for keys in condition.values())):
+    if condition is not None and not _is_condition_block(condition):
         problems.append(Problem(file, line, f"{name}.Condition", "must map operators to {key: value or "
                                 "non-empty list of values}, like {\"StringEquals\": {\"aws:RequestedRegion\": "
                                 "[\"us-east-1\"]}}"))

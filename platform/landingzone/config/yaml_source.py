@@ -128,15 +128,15 @@ class _Builder:
             return self.loader.construct_object(node, deep=True)
         except (ValueError, yaml.constructor.ConstructorError) as exc:
             # 2027-13-01 looks like a date to YAML, and constructing it raises
-            self.problems.append(self.src.problem(loc, f"{node.value!r} cannot be read ({exc}); quote it if it "
-                                                  "is meant as text"))
+            self.problems.append(Problem(self.src.file, node.start_mark.line + 1, self.src.path(loc),
+                                         f"{node.value!r} cannot be read ({exc}); quote it if it is meant as text"))
             return node.value
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
         self.loader.flatten_mapping(node)  # resolves `<<: *anchor` merge keys
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = self.loader.construct_object(key_node, deep=True)
+            key = self._scalar(key_node, loc)
             line = key_node.start_mark.line + 1
             if not isinstance(key, str):
                 self.problems.append(Problem(self.src.file, line, self.src.path(loc), f"key {key_node.value!r} is "

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from cdktf import TerraformResource
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
-
-
-def logical_id(*parts: str) -> str:
-    """`("ou", "Workloads/Prod")` → `ou_Workloads_Prod`. Names exclude `_`, so distinct inputs stay distinct."""
-    return "_".join(_UNSAFE.sub("_", part) for part in parts)
+from landingzone.constructs.ids import logical_id
 
 
 def pin(resource: TerraformResource, *parts: str) -> TerraformResource:

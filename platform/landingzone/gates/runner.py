@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 from landingzone.config import LandingZone
@@ -13,38 +12,24 @@ from landingzone.gates.checkov_gate import CHECKS_DIR, run_checkov
 from landingzone.gates.findings import GateReport
 from landingzone.gates.suppressions import apply_suppressions, load_suppressions
 from landingzone.gates.terraform import USER_CACHE, validate_stacks
-
-
-@dataclass(frozen=True)
-class GateOptions:
-    checkov: bool = True
-    validate: bool = True
-    today: dt.date | None = None
-
-
-def synthesized_stacks(outdir: Path) -> dict[str, Path]:
-    manifest = json.loads((outdir / "manifest.json").read_text())
-    return {name: outdir / entry["workingDirectory"] for name, entry in sorted(manifest["stacks"].items())}
+from landingzone.output import SOURCES_FILE, stack_folders
 
 
 def stack_sources(folder: Path) -> dict[str, str]:
-    path = folder / "sources.json"
+    path = folder / SOURCES_FILE
     return json.loads(path.read_text()) if path.is_file() else {}
 
 
-def run_gates(lz: LandingZone, outdir: Path, options: GateOptions = GateOptions()) -> dict[str, GateReport]:
+def run_gates(lz: LandingZone, outdir: Path, *, validate: bool = True) -> dict[str, GateReport]:
     """Reports by gate name. Suppressions apply to checkov findings only; the other gates have no exceptions."""
-    stacks = synthesized_stacks(outdir)
-    reports: dict[str, GateReport] = {}
-    if options.checkov:
-        suppressions = load_suppressions(lz.root)
-        required = [tag.key for tag in lz.organization.required_tags]
-        raw = run_checkov(stacks, lz.root / CHECKS_DIR, required,
-                          {name: stack_sources(folder) for name, folder in stacks.items()})
-        today = options.today or dt.date.today()
-        reports["checkov"] = GateReport(tuple(sorted(apply_suppressions(list(raw.findings), suppressions, today))),
-                                        raw.checks_run)
-    if options.validate:
+    stacks = stack_folders(outdir)
+    suppressions = load_suppressions(lz.root)
+    required = [tag.key for tag in lz.organization.required_tags]
+    raw = run_checkov(stacks, lz.root / CHECKS_DIR, required,
+                      {name: stack_sources(folder) for name, folder in stacks.items()})
+    findings = apply_suppressions(list(raw.findings), suppressions, dt.date.today())
+    reports = {"checkov": GateReport(tuple(sorted(findings)), raw.checks_run)}
+    if validate:
         with tempfile.TemporaryDirectory(prefix="landingzone-validate-") as scratch:
             reports["terraform validate"] = validate_stacks(stacks, Path(scratch), cache=USER_CACHE)
     return reports

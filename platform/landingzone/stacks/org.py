@@ -11,7 +11,7 @@ from landingzone.config import LandingZone
 from landingzone.config.model import target_keys
 from landingzone.config.organization import RequiredTag, Targets
 from landingzone.constructs.accounts import AccountSpec, MemberAccount
-from landingzone.constructs.naming import logical_id
+from landingzone.constructs.ids import logical_id
 from landingzone.constructs.organization import Organization
 from landingzone.constructs.organizational_units import OrganizationalUnits
 from landingzone.constructs.policies import OrganizationPolicy, PolicyTarget

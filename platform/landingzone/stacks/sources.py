@@ -9,8 +9,6 @@ from constructs import Construct
 
 C = TypeVar("C", bound=Construct)
 
-SOURCES_FILE = "sources.json"
-
 
 class SourceMap:
     """Recorded while a stack is built; the most specific record wins for resources nested in several."""

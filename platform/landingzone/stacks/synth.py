@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from landingzone.config import LandingZone
-from landingzone.stacks.topology import StackSpec
+from landingzone.output import DECOMMISSION_FILE, SOURCES_FILE
+from landingzone.stacks.topology import StackSpec, decommission_allowlist
 
 # The bindings run on Node through jsii; its banner about Node 20's end of life goes to stderr on every run
 # and says nothing actionable to a landing-zone user.
@@ -25,7 +26,7 @@ def synthesize(lz: LandingZone, specs: Sequence[StackSpec], outdir: Path) -> Non
     """
     from cdktf import App  # imported here: 10 s the first time, and only synth needs it
 
-    from landingzone.stacks.sources import SOURCES_FILE, SourceMap
+    from landingzone.stacks.sources import SourceMap
 
     app = App(outdir=str(outdir), stack_traces=False)
     built: list[tuple[StackSpec, SourceMap]] = []
@@ -37,10 +38,7 @@ def synthesize(lz: LandingZone, specs: Sequence[StackSpec], outdir: Path) -> Non
     for spec, sources in built:
         folder = outdir / "stacks" / spec.name
         _write_json(folder / SOURCES_FILE, sources.addresses())
-        _write_json(folder / DECOMMISSION_FILE, {"allow": list(lz.decommission_allowlist(spec.name))})
-
-
-DECOMMISSION_FILE = "decommission.custom.spacelift.json"
+        _write_json(folder / DECOMMISSION_FILE, {"allow": list(decommission_allowlist(lz, spec.name))})
 
 
 def _write_json(path: Path, data: object) -> None:

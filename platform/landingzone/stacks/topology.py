@@ -9,8 +9,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
 from landingzone.config import LandingZone
+from landingzone.constructs.ids import logical_id
 
 
 @dataclass(frozen=True)
@@ -31,3 +33,18 @@ def stack_specs(lz: LandingZone) -> tuple[StackSpec, ...]:
     """Every stack of the landing zone, in deployment order."""
     management = lz.organization.core_accounts.management
     return (StackSpec("org", management, "landingzone.stacks.org:build_org_stack"),)
+
+
+def decommission_allowlist(lz: LandingZone, stack: str) -> tuple[str, ...]:
+    """Addresses in `stack` that the config explicitly allows to be deleted or replaced (may hold * and ?)."""
+    allowed: set[str] = set()
+    if stack == "org":
+        allowed |= {f"aws_organizations_account.{logical_id('account', a.name)}" for a in lz.accounts
+                    if a.decommissioned}
+    markers = [a.manifest.decommission for a in lz.accounts] + [lz.organization.decommission]
+    for marker in markers:
+        for pattern in marker.resources if marker else ():
+            stack_pattern, _, address = pattern.partition(":")
+            if fnmatchcase(stack, stack_pattern):
+                allowed.add(address)
+    return tuple(sorted(allowed))
