@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from landingzone.config import LandingZone
+from landingzone.documents import render_documents
 from landingzone.output import DECOMMISSION_FILE, SOURCES_FILE
 from landingzone.stacks.topology import StackSpec, decommission_allowlist
 
@@ -22,7 +23,8 @@ def synthesize(lz: LandingZone, specs: Sequence[StackSpec], outdir: Path) -> Non
 
     Beside each stack: `sources.json` (address → the config file it came from, for gate findings) and
     `decommission.custom.spacelift.json` (addresses the config allows to be deleted or replaced; Spacelift
-    hands it to plan policies as `input.third_party_metadata.custom.decommission`).
+    hands it to plan policies as `input.third_party_metadata.custom.decommission`). Then the documents
+    (runbooks, diagrams, evidence) that `landingzone.documents` lists.
     """
     from cdktf import App  # imported here: 10 s the first time, and only synth needs it
 
@@ -39,6 +41,10 @@ def synthesize(lz: LandingZone, specs: Sequence[StackSpec], outdir: Path) -> Non
         folder = outdir / "stacks" / spec.name
         _write_json(folder / SOURCES_FILE, sources.addresses())
         _write_json(folder / DECOMMISSION_FILE, {"allow": list(decommission_allowlist(lz, spec.name))})
+    for relative, text in sorted(render_documents(lz, outdir).items()):
+        path = outdir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
 
 
 def _write_json(path: Path, data: object) -> None:
