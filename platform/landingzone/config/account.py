@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from landingzone.config.network import AccountNetwork
 from landingzone.config.types import AccountId, AccountName, Decommission, Email, OuPath, Strict, TagKey, TagValue
 
 
@@ -34,6 +35,7 @@ class AccountManifest(Strict):
     decommission: Decommission | None = Field(
         default=None, description="Allows the plan-safety gate to pass deletes or replacements; see Decommission."
     )
+    network: AccountNetwork | None = Field(default=None, description="A spoke VPC attached to the hub.")
 
     @property
     def decommissioned(self) -> bool:

@@ -18,8 +18,10 @@ from landingzone.config.checks_accounts import (
     check_regions,
 )
 from landingzone.config.checks_decommission import check_decommission
+from landingzone.config.checks_network import NETWORK_FILE, check_network
 from landingzone.config.checks_scps import check_scps
 from landingzone.config.model import Account, LandingZone
+from landingzone.config.network import NetworkConfig
 from landingzone.config.organization import OrganizationConfig
 from landingzone.config.pydantic_errors import problems_from
 from landingzone.config.yaml_source import Source, read_yaml
@@ -44,6 +46,7 @@ def load_landing_zone(root: Path | str) -> LandingZone:
             manifests.append((manifest, src))
         elif src is not None and isinstance(src.data, dict) and isinstance(src.data.get("name"), str):
             unreadable.append(src.data["name"])
+    network, network_src = _load(root, NETWORK_FILE, NetworkConfig, problems, optional=True)
     if org is None or org_src is None:
         raise ConfigError(problems)
     problems += check_regions(org, org_src)
@@ -51,6 +54,7 @@ def load_landing_zone(root: Path | str) -> LandingZone:
     problems += check_ou_tree(org, org_src)
     problems += check_accounts(org, org_src, manifests, unreadable)
     problems += check_decommission(org, org_src, manifests)
+    problems += check_network(network, network_src, org, manifests)
     accounts = []
     for manifest, src in manifests:
         tags, tag_problems = account_tags(org, manifest, src)
@@ -62,13 +66,15 @@ def load_landing_zone(root: Path | str) -> LandingZone:
     if problems:
         raise ConfigError(problems)
     accounts.sort(key=lambda a: a.name)
-    return LandingZone(root=root, organization=org, accounts=tuple(accounts), scps=tuple(scps))
+    return LandingZone(root=root, organization=org, accounts=tuple(accounts), scps=tuple(scps), network=network)
 
 
-def _load(root: Path, display: str, model: type[M], problems: list[Problem]) -> tuple[M | None, Source | None]:
+def _load(root: Path, display: str, model: type[M], problems: list[Problem],
+          optional: bool = False) -> tuple[M | None, Source | None]:
     path = root / display
     if not path.is_file():
-        problems.append(Problem(display, 0, "", "is missing"))
+        if not optional:
+            problems.append(Problem(display, 0, "", "is missing"))
         return None, None
     src, read_problems = read_yaml(path, display)
     problems += read_problems

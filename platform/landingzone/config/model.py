@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from landingzone.config.account import AccountManifest
+from landingzone.config.network import NetworkConfig
 from landingzone.config.organization import OrganizationConfig, Targets
 from landingzone.config.scp import RenderedScp
 
@@ -42,6 +43,7 @@ class LandingZone:
     organization: OrganizationConfig
     accounts: tuple[Account, ...]
     scps: tuple[RenderedScp, ...]
+    network: NetworkConfig | None = None
 
     @property
     def ou_paths(self) -> tuple[str, ...]:
@@ -58,6 +60,11 @@ class LandingZone:
         """Accounts the organization creates or adopts: all but the management account and decommissioned ones."""
         management = self.organization.core_accounts.management
         return tuple(a for a in self.accounts if a.name != management and not a.decommissioned)
+
+
+    def spokes(self) -> tuple[Account, ...]:
+        """Active accounts with a VPC on the hub."""
+        return tuple(a for a in self.accounts if a.manifest.network is not None and not a.decommissioned)
 
 
 def target_keys(targets: Targets) -> list[tuple[str, str]]:

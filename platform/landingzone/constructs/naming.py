@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from cdktf import TerraformResource
+from typing import TypeVar
+
+from cdktf import TerraformElement
 
 from landingzone.constructs.ids import logical_id
 
+E = TypeVar("E", bound=TerraformElement)
 
-def pin(resource: TerraformResource, *parts: str) -> TerraformResource:
+
+def pin(resource: E, *parts: str) -> E:
     """Give a resource the address its name implies, whatever construct it sits in.
 
     Addresses are a public contract: Terraform replaces a resource whose address changes, so they come

@@ -12,7 +12,9 @@ from pathlib import Path
 
 from landingzone.config import LandingZone
 
-BUILDERS: tuple[str, ...] = ()
+BUILDERS: tuple[str, ...] = (
+    "landingzone.documents.network_diagram:network_diagram",
+)
 
 
 def render_documents(lz: LandingZone, outdir: Path) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from cdktf import TerraformStack
+from cdktf_cdktf_provider_aws.ram_sharing_with_organization import RamSharingWithOrganization
 from constructs import Construct
 
 from landingzone.config import LandingZone
@@ -12,6 +13,7 @@ from landingzone.config.model import target_keys
 from landingzone.config.organization import RequiredTag, Targets
 from landingzone.constructs.accounts import AccountSpec, MemberAccount
 from landingzone.constructs.ids import logical_id
+from landingzone.constructs.naming import pin
 from landingzone.constructs.organization import Organization
 from landingzone.constructs.organizational_units import OrganizationalUnits
 from landingzone.constructs.policies import OrganizationPolicy, PolicyTarget
@@ -35,6 +37,11 @@ def build_org_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources:
     org = sources.record(Organization(stack, "organization", policy_types=settings.enabled_policy_types,
                                       service_access_principals=settings.service_access_principals,
                                       adopt_id=settings.id), org_file)
+    if lz.network is not None:
+        # The network stack shares the Transit Gateway with the organization as a principal, which RAM
+        # accepts only once the management account has turned sharing within the organization on.
+        sources.record(pin(RamSharingWithOrganization(stack, "ram-sharing", depends_on=[org.resource]),
+                           "ram_sharing", "organization"), "config/network.yaml")
     ous = sources.record(OrganizationalUnits(stack, "ous", root_id=org.root_id, paths=lz.ou_paths,
                                              tags=platform_tags), org_file)
     accounts = {

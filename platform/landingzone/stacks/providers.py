@@ -2,28 +2,77 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 
 from cdktf import LocalBackend, TerraformStack
+from cdktf_cdktf_provider_aws.data_aws_organizations_organization import DataAwsOrganizationsOrganization
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
 
-from landingzone.constructs.naming import literal_tags
+from landingzone.config import LandingZone
+from landingzone.config.model import Account
+from landingzone.constructs.ids import logical_id
+from landingzone.constructs.naming import literal_tags, pin
 
 MANAGED_BY = {"ManagedBy": "landingzone"}
 
 
 def aws_provider(stack: TerraformStack, *, region: str, tags: Mapping[str, str], account_id: str | None,
-                 deployer_role: str) -> AwsProvider:
-    """The stack's AWS provider: default tags on every resource; where the account ID is known, pinned to it
-    and assuming the deployer role there."""
+                 deployer_role: str, alias: str | None = None) -> AwsProvider:
+    """The stack's AWS provider: default tags on every resource; where the account ID is known (literally or
+    as an expression), pinned to it and assuming the deployer role there."""
+    literal_id = account_id if account_id and account_id.isdigit() else None
     return AwsProvider(
-        stack, "aws",
+        stack, alias or "aws",
+        alias=alias,
         region=region,
         default_tags=[AwsProviderDefaultTags(tags=literal_tags({**tags, **MANAGED_BY}))],
-        allowed_account_ids=[account_id] if account_id else None,
+        allowed_account_ids=[literal_id] if literal_id else None,
         assume_role=[AwsProviderAssumeRole(role_arn=f"arn:aws:iam::{account_id}:role/{deployer_role}",
                                            session_name=f"landingzone-{stack.node.id}")] if account_id else None,
     )
+
+
+class AccountProviders:
+    """One provider per (account, region) a stack touches, each assuming the deployer role in its account.
+
+    An account whose manifest has no `id` yet (the org stack creates it) is found by email in the
+    organization, read through the management account, so no stack ever needs a hand-copied account ID.
+    """
+
+    def __init__(self, stack: TerraformStack, lz: LandingZone, primary: Account, region: str) -> None:
+        self._stack, self._lz = stack, lz
+        self._providers: dict[tuple[str, str], AwsProvider] = {}
+        self._organization: DataAwsOrganizationsOrganization | None = None
+        self._providers[(primary.name, region)] = self._make(primary, region, alias=None)
+
+    def get(self, account: Account, region: str) -> AwsProvider:
+        key = (account.name, region)
+        if key not in self._providers:
+            self._providers[key] = self._make(account, region, alias=logical_id(account.name, region))
+        return self._providers[key]
+
+    def _make(self, account: Account, region: str, alias: str | None) -> AwsProvider:
+        tags = {**self._lz.organization.default_tags, **account.tags}
+        return aws_provider(self._stack, region=region, tags=tags, account_id=self._account_id(account),
+                            deployer_role=self._lz.organization.organization.deployer_role, alias=alias)
+
+    def _account_id(self, account: Account) -> str | None:
+        if account.manifest.id or account.name == self._lz.management.name:
+            return account.manifest.id
+        organization = self.organization()
+        email = json.dumps(account.manifest.email.lower())
+        return (f"${{one([for a in data.aws_organizations_organization.{organization.friendly_unique_id}.accounts :"
+                f" a.id if lower(a.email) == {email}])}}")
+
+    def organization(self) -> DataAwsOrganizationsOrganization:
+        """The organization, read in the management account (member accounts cannot list its accounts)."""
+        if self._organization is None:
+            management = self._lz.management
+            provider = self.get(management, self._lz.organization.organization.home_region)
+            self._organization = pin(DataAwsOrganizationsOrganization(self._stack, "organization",
+                                                                     provider=provider), "organization")
+        return self._organization
 
 
 def local_backend(stack: TerraformStack, name: str) -> LocalBackend:

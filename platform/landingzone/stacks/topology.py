@@ -31,8 +31,16 @@ class StackSpec:
 
 def stack_specs(lz: LandingZone) -> tuple[StackSpec, ...]:
     """Every stack of the landing zone, in deployment order."""
-    management = lz.organization.core_accounts.management
-    return (StackSpec("org", management, "landingzone.stacks.org:build_org_stack"),)
+    core = lz.organization.core_accounts
+    specs = [StackSpec("org", core.management, "landingzone.stacks.org:build_org_stack")]
+    if lz.network is not None:
+        specs.append(StackSpec("network", core.shared_services, "landingzone.stacks.network:build_network_stack",
+                               ("org",)))
+    for account in lz.spokes():
+        # Spokes look the hub up at plan time, so the network stack must be applied first.
+        specs.append(StackSpec(f"baseline-{account.name}", account.name,
+                               "landingzone.stacks.baseline:build_baseline_stack", ("org", "network")))
+    return tuple(specs)
 
 
 def decommission_allowlist(lz: LandingZone, stack: str) -> tuple[str, ...]:

@@ -1,0 +1,171 @@
+"""Checks of `config/network.yaml` against itself, the organisation and every account's `network:` block."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from landingzone.config.account import AccountManifest
+from landingzone.config.checks_accounts import known
+from landingzone.config.network import ASN_RANGES, NetworkConfig
+from landingzone.config.organization import OrganizationConfig
+from landingzone.config.regions import AZ_IDS
+from landingzone.config.subnets import subnet_plan
+from landingzone.config.yaml_source import Source
+from landingzone.errors import Problem
+
+NETWORK_FILE = "config/network.yaml"
+VPC_PREFIXES = (16, 28)  # what AWS accepts for a VPC's primary CIDR
+
+
+@dataclass(frozen=True)
+class _Range:
+    network: ipaddress.IPv4Network
+    owner: str  # "account 'prod'", "the central endpoints VPC", "reserved range 'on-premises'"
+    src: Source
+    loc: tuple[str | int, ...]
+
+    @property
+    def place(self) -> str:
+        return f"{self.src.file}:{self.src.line(self.loc)}"
+
+
+def check_network(net: NetworkConfig | None, src: Source | None, org: OrganizationConfig,
+                  manifests: Sequence[tuple[AccountManifest, Source]]) -> list[Problem]:
+    spokes = [(m, s) for m, s in manifests if m.network is not None and not m.decommissioned]
+    if net is None or src is None:  # no network.yaml (each spoke is an error), or one already reported broken
+        return [] if src is not None else [
+            s.problem(("network",), f"asks for a VPC but {NETWORK_FILE} does not exist; add it with the Transit "
+                      "Gateway, segments and central endpoints") for _, s in spokes]
+    problems = _check_hub(net, src, org) + _check_segments(net, src)
+    az_limit = len(availability_zones(net))
+    segments = [s.name for s in net.segments]
+    ranges: list[_Range] = []
+    endpoints = net.central_endpoints
+    problems += _vpc_range(endpoints.vpc_cidr, endpoints.az_count, az_limit, net, src,
+                           ("central_endpoints",), "the central endpoints VPC", ranges)
+    if endpoints.segment not in segments:
+        problems.append(src.problem(("central_endpoints", "segment"), _unknown_segment(segments, endpoints.segment)))
+    for index, reserved in enumerate(net.reserved_ranges):
+        network, problem = _parse(reserved.cidr, src, ("reserved_ranges", index, "cidr"))
+        if problem:
+            problems.append(problem)
+        elif network:
+            ranges.append(_Range(network, f"reserved range '{reserved.name}'", src, ("reserved_ranges", index, "cidr")))
+    for manifest, msrc in spokes:
+        assert manifest.network is not None
+        spoke = manifest.network
+        problems += _vpc_range(spoke.vpc_cidr, spoke.az_count, az_limit, net, msrc, ("network",),
+                               f"account '{manifest.name}'", ranges)
+        if spoke.segment not in segments:
+            problems.append(msrc.problem(("network", "segment"), _unknown_segment(segments, spoke.segment)))
+    return problems + _overlaps(ranges)
+
+
+def availability_zones(net: NetworkConfig) -> tuple[str, ...]:
+    return net.transit_gateway.availability_zone_ids or AZ_IDS.get(net.transit_gateway.region, ())
+
+
+def reachable_segments(net: NetworkConfig, segment: str) -> tuple[str, ...]:
+    """Segments whose VPCs `segment`'s VPCs can reach through the hub, itself included unless isolated."""
+    linked = {segment}
+    for seg in net.segments:
+        if seg.name == segment:
+            linked |= set(seg.reaches)
+        elif segment in seg.reaches:
+            linked.add(seg.name)
+    if any(s.name == segment and s.isolate_attachments for s in net.segments):
+        linked.discard(segment)
+    return tuple(s.name for s in net.segments if s.name in linked)
+
+
+def _check_hub(net: NetworkConfig, src: Source, org: OrganizationConfig) -> list[Problem]:
+    problems = []
+    hub = net.transit_gateway
+    if hub.region not in org.organization.allowed_regions:
+        problems.append(src.problem(("transit_gateway", "region"), f"'{hub.region}' is not in organization."
+                                    f"allowed_regions ({', '.join(org.organization.allowed_regions)})"))
+    if not any(low <= hub.amazon_side_asn <= high for low, high in ASN_RANGES):
+        problems.append(src.problem(("transit_gateway", "amazon_side_asn"), f"{hub.amazon_side_asn} is not a "
+                                    "private ASN (allowed 64512-65534 or 4200000000-4294967294)"))
+    if "ram.amazonaws.com" not in org.organization.service_access_principals:
+        problems.append(src.problem(("transit_gateway",), "the hub is shared with the organization through RAM, "
+                                    "but organization.service_access_principals leaves out ram.amazonaws.com"))
+    if not availability_zones(net):
+        problems.append(src.problem(("transit_gateway", "region"), f"landingzone does not know the AZ IDs of "
+                                    f"'{hub.region}'; list them in transit_gateway.availability_zone_ids"))
+    return problems
+
+
+def _check_segments(net: NetworkConfig, src: Source) -> list[Problem]:
+    problems = []
+    names = [s.name for s in net.segments]
+    seen: set[str] = set()
+    for index, seg in enumerate(net.segments):
+        if seg.name in seen:
+            problems.append(src.problem(("segments", index, "name"), f"segment '{seg.name}' is declared twice"))
+        seen.add(seg.name)
+        for key in ("reaches", "isolated_from"):
+            for pos, other in enumerate(getattr(seg, key)):
+                if other not in names:
+                    problems.append(src.problem(("segments", index, key, pos), _unknown_segment(names, other)))
+                elif other == seg.name:
+                    problems.append(src.problem(("segments", index, key, pos), f"segment '{seg.name}' names "
+                                                "itself; use isolate_attachments to keep its VPCs apart"))
+        for pos, other in enumerate(seg.isolated_from):
+            if other != seg.name and other in reachable_segments(net, seg.name):
+                problems.append(src.problem(("segments", index, "isolated_from", pos), f"'{seg.name}' must not "
+                                            f"reach '{other}', but {_why_linked(net, seg.name, other)}"))
+    return problems
+
+
+def _why_linked(net: NetworkConfig, a: str, b: str) -> str:
+    owner = next(s for s in net.segments if s.name in (a, b) and ({a, b} - {s.name}) <= set(s.reaches))
+    return f"segment '{owner.name}' lists '{({a, b} - {owner.name}).pop()}' in reaches"
+
+
+def _unknown_segment(names: Sequence[str], wanted: str) -> str:
+    return f"'{wanted}' is not a segment in {NETWORK_FILE} {known(names, wanted)}"
+
+
+def _parse(cidr: str, src: Source, loc: tuple[str | int, ...]) -> tuple[ipaddress.IPv4Network | None,
+                                                                         Problem | None]:
+    try:
+        return ipaddress.IPv4Network(cidr), None
+    except ValueError as exc:
+        if "has host bits set" in str(exc):
+            fixed = ipaddress.IPv4Network(cidr, strict=False)
+            return None, src.problem(loc, f"{cidr} has host bits set; the network is {fixed}")
+        return None, src.problem(loc, f"'{cidr}' is not a valid IPv4 CIDR ({exc})")
+
+
+def _vpc_range(cidr: str, az_count: int, az_limit: int, net: NetworkConfig, src: Source,
+               base: tuple[str | int, ...], owner: str, ranges: list[_Range]) -> list[Problem]:
+    loc = (*base, "vpc_cidr")
+    network, problem = _parse(cidr, src, loc)
+    if problem or network is None:
+        return [problem] if problem else []
+    low, high = VPC_PREFIXES
+    if not low <= network.prefixlen <= high:
+        return [src.problem(loc, f"{cidr} is a /{network.prefixlen}; a VPC's prefix is /{low} to /{high}")]
+    problems = []
+    try:
+        subnet_plan(cidr, az_count)
+    except ValueError as exc:
+        problems.append(src.problem(loc, f"{cidr} is too small: {exc}"))
+    if az_limit and az_count > az_limit:
+        problems.append(src.problem((*base, "az_count"), f"{az_count} AZs, but {net.transit_gateway.region} "
+                                    f"offers {az_limit}"))
+    ranges.append(_Range(network, owner, src, loc))
+    return problems
+
+
+def _overlaps(ranges: list[_Range]) -> list[Problem]:
+    problems = []
+    for i, first in enumerate(ranges):
+        for second in ranges[i + 1:]:
+            if first.network.overlaps(second.network):
+                problems.append(second.src.problem(second.loc, f"{second.network} of {second.owner} overlaps "
+                                                   f"{first.network} of {first.owner} ({first.place})"))
+    return problems

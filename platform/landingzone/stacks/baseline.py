@@ -1,0 +1,98 @@
+"""The `baseline-<account>` stack: what every account carries. So far, its spoke VPC on the hub."""
+
+from __future__ import annotations
+
+from cdktf import TerraformStack
+from cdktf_cdktf_provider_aws.data_aws_ec2_transit_gateway import (
+    DataAwsEc2TransitGateway,
+    DataAwsEc2TransitGatewayFilter,
+)
+from cdktf_cdktf_provider_aws.data_aws_ec2_transit_gateway_route_table import (
+    DataAwsEc2TransitGatewayRouteTable,
+    DataAwsEc2TransitGatewayRouteTableFilter,
+)
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+from constructs import Construct
+
+from landingzone.config import LandingZone
+from landingzone.config.checks_network import availability_zones, reachable_segments
+from landingzone.config.model import Account
+from landingzone.config.network import NetworkConfig
+from landingzone.config.subnets import subnet_plan
+from landingzone.constructs.flow_logs import FlowLogs
+from landingzone.constructs.gateway_endpoints import GatewayEndpoints
+from landingzone.constructs.hub_attachment import HubAttachment
+from landingzone.constructs.naming import pin
+from landingzone.constructs.transit_gateway import hub_name, segment_table_name
+from landingzone.constructs.vpc import Vpc
+from landingzone.constructs.zone_associations import ZoneAssociations
+from landingzone.stacks.network import ENDPOINTS_VPC
+from landingzone.stacks.providers import AccountProviders, local_backend
+from landingzone.stacks.sources import SourceMap
+from landingzone.stacks.topology import StackSpec
+
+
+def build_baseline_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources: SourceMap) -> TerraformStack:
+    stack = TerraformStack(scope, spec.name)
+    account = lz.account(spec.account)
+    providers = AccountProviders(stack, lz, account, lz.organization.organization.home_region)
+    local_backend(stack, spec.name)
+    if lz.network is not None and account.manifest.network is not None:
+        _spoke(stack, lz, lz.network, account, providers, sources)
+    return stack
+
+
+def spoke_destinations(lz: LandingZone, net: NetworkConfig, account: Account) -> dict[str, str]:
+    """Name → CIDR of everything the account's VPC routes to the hub: what its segment may reach."""
+    assert account.manifest.network is not None
+    reachable = reachable_segments(net, account.manifest.network.segment)
+    destinations = {other.name: other.manifest.network.vpc_cidr for other in lz.spokes()
+                    if other.name != account.name and other.manifest.network
+                    and other.manifest.network.segment in reachable}
+    if net.central_endpoints.segment in reachable:
+        destinations[ENDPOINTS_VPC] = net.central_endpoints.vpc_cidr
+    return destinations
+
+
+def _spoke(stack: TerraformStack, lz: LandingZone, net: NetworkConfig, account: Account,
+           providers: AccountProviders, sources: SourceMap) -> None:
+    spoke = account.manifest.network
+    assert spoke is not None
+    region = net.transit_gateway.region
+    own = providers.get(account, region)
+    hub_provider = providers.get(lz.account(lz.organization.core_accounts.shared_services), region)
+    reachable = reachable_segments(net, spoke.segment)
+    gateway_id, tables = _hub_lookup(stack, lz, {spoke.segment, *reachable}, hub_provider)
+    vpc = sources.record(Vpc(stack, "vpc", name=account.name, cidr=spoke.vpc_cidr,
+                             subnets=subnet_plan(spoke.vpc_cidr, spoke.az_count), az_ids=availability_zones(net),
+                             egress=spoke.egress, provider=own), account.file)
+    sources.record(FlowLogs(stack, "flow-logs", name=account.name, vpc_id=vpc.vpc.id, region=region,
+                            retention_days=net.flow_logs.retention_days, provider=own), account.file)
+    sources.record(GatewayEndpoints(stack, "gateway-endpoints", vpc_name=account.name, vpc_id=vpc.vpc.id,
+                                    region=region, route_table_ids=[t.id for t in vpc.tables("private", "isolated")],
+                                    provider=own), account.file)
+    sources.record(HubAttachment(stack, "hub", vpc=vpc, segment=spoke.segment, gateway_id=gateway_id, tables=tables,
+                                 propagate_to=reachable, destinations=spoke_destinations(lz, net, account),
+                                 hub_provider=hub_provider, vpc_provider=own), account.file)
+    if net.central_endpoints.segment in reachable:
+        sources.record(ZoneAssociations(stack, "endpoint-zones", vpc_name=account.name, vpc_id=vpc.vpc.id,
+                                        region=region, services=net.central_endpoints.services,
+                                        hub_provider=hub_provider, vpc_provider=own), account.file)
+
+
+def _hub_lookup(stack: TerraformStack, lz: LandingZone, segments: set[str],
+                provider: AwsProvider) -> tuple[str, dict[str, str]]:
+    """The hub and its segment tables, found by the Name tags the network stack gives them: no copied IDs,
+    and this stack can be planned alone. Read in the hub's account, since RAM does not share tags."""
+    organization = lz.organization.organization.name
+    gateway = pin(DataAwsEc2TransitGateway(stack, "hub-lookup", provider=provider, filter=[
+        DataAwsEc2TransitGatewayFilter(name="tag:Name", values=[hub_name(organization)]),
+        DataAwsEc2TransitGatewayFilter(name="state", values=["available"])]), "tgw", "hub")
+    tables = {
+        segment: pin(DataAwsEc2TransitGatewayRouteTable(stack, f"segment-lookup-{segment}", provider=provider, filter=[
+            DataAwsEc2TransitGatewayRouteTableFilter(name="transit-gateway-id", values=[gateway.id]),
+            DataAwsEc2TransitGatewayRouteTableFilter(name="tag:Name",
+                                                     values=[segment_table_name(organization, segment)])]),
+            "tgw_rt", segment).id
+        for segment in sorted(segments)}
+    return gateway.id, tables
