@@ -24,6 +24,9 @@ def apply_case(case: Path, project: Path) -> str:
         shutil.copyfile(extra, target)
     for edit in spec.get("edits", []):
         path = project / edit["file"]
+        if edit.get("delete"):
+            path.unlink()
+            continue
         text = path.read_text()
         if "append" in edit:
             text += edit["append"]

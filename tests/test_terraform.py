@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.synth, pytest.mark.terraform]
 
 def test_every_example_stack_validates(example_synth: Path, terraform, tmp_path: Path) -> None:
     stacks = sorted((example_synth / "stacks").iterdir())
-    assert [s.name for s in stacks] == ["org"]
+    assert [s.name for s in stacks] == ["baseline-dev", "baseline-prod", "baseline-staging", "network", "org"]
     for stack in stacks:
         workdir = tmp_path / stack.name
         shutil.copytree(stack, workdir)

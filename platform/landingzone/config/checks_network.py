@@ -60,7 +60,7 @@ def check_network(net: NetworkConfig | None, src: Source | None, org: Organizati
                                f"account '{manifest.name}'", ranges)
         if spoke.segment not in segments:
             problems.append(msrc.problem(("network", "segment"), _unknown_segment(segments, spoke.segment)))
-    return problems + _overlaps(ranges)
+    return problems + _overlaps(ranges) + _outside_hub_routes(net, src, ranges)
 
 
 def availability_zones(net: NetworkConfig) -> tuple[str, ...]:
@@ -159,6 +159,22 @@ def _vpc_range(cidr: str, az_count: int, az_limit: int, net: NetworkConfig, src:
                                     f"offers {az_limit}"))
     ranges.append(_Range(network, owner, src, loc))
     return problems
+
+
+def _outside_hub_routes(net: NetworkConfig, src: Source, ranges: list[_Range]) -> list[Problem]:
+    summaries = []
+    problems = []
+    for index, cidr in enumerate(net.hub_routes):
+        network, problem = _parse(cidr, src, ("hub_routes", index))
+        problems += [problem] if problem else []
+        summaries += [network] if network else []
+    if problems:
+        return problems
+    return [vpc.src.problem(vpc.loc, f"{vpc.network} of {vpc.owner} is outside every hub route "
+                            f"({', '.join(net.hub_routes)}), so no VPC would route to it through the hub; "
+                            f"widen hub_routes in {NETWORK_FILE}")
+            for vpc in ranges if not vpc.owner.startswith("reserved")
+            and not any(vpc.network.subnet_of(summary) for summary in summaries)]
 
 
 def _overlaps(ranges: list[_Range]) -> list[Problem]:

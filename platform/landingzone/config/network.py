@@ -65,6 +65,7 @@ class NetworkConfig(Strict):
       - {name: prod, reaches: [shared], isolated_from: [nonprod]}
       - {name: nonprod, reaches: [shared]}
     reserved_ranges: [{name: on-premises, cidr: 192.168.0.0/16}]
+    hub_routes: [10.0.0.0/8]
     central_endpoints:
       vpc_cidr: 10.0.0.0/22
       segment: shared
@@ -75,6 +76,10 @@ class NetworkConfig(Strict):
     transit_gateway: TransitGateway
     segments: tuple[Segment, ...] = Field(min_length=1)
     reserved_ranges: tuple[ReservedRange, ...] = ()
+    hub_routes: tuple[Cidr, ...] = Field(
+        min_length=1, description="Summaries every VPC sends to the hub; each VPC must lie inside one. The "
+        "Transit Gateway's segment tables, not these routes, decide what is reachable, so adding an account "
+        "changes no other account's stack.")
     central_endpoints: CentralEndpoints
     flow_logs: FlowLogs = FlowLogs()
 

@@ -1,5 +1,5 @@
 """A VPC on the hub: its attachment, the one segment table it is associated with, the tables it propagates
-into, and the VPC routes towards what its segment may reach."""
+into, and the VPC routes that send the hub's summaries to it."""
 
 from __future__ import annotations
 
@@ -29,9 +29,9 @@ class HubAttachment(Construct):
     attachment and owns its association and propagations, as AWS requires of the Transit Gateway owner."""
 
     def __init__(self, scope: Construct, id_: str, *, vpc: Vpc, segment: str, gateway_id: str,
-                 tables: Mapping[str, str], propagate_to: Sequence[str], destinations: Mapping[str, str],
+                 tables: Mapping[str, str], propagate_to: Sequence[str], destinations: Sequence[str],
                  hub_provider: AwsProvider | None = None, vpc_provider: AwsProvider | None = None) -> None:
-        """`tables` maps segment names to route table IDs; `destinations` names the CIDRs to route to the hub."""
+        """`tables` maps segment names to route table IDs; `destinations` are the CIDRs to route to the hub."""
         super().__init__(scope, id_)
         name = vpc.name
         self.attachment = pin(Ec2TransitGatewayVpcAttachment(
@@ -59,7 +59,7 @@ class HubAttachment(Construct):
                 "tgw_propagation", name, target)
         for table in vpc.tables("private"):
             table_name = table.friendly_unique_id.removeprefix("rt_")
-            for destination, cidr in sorted(destinations.items()):
-                pin(Route(self, f"route-{table_name}-{destination}", route_table_id=table.id,
+            for cidr in destinations:
+                pin(Route(self, f"route-{table_name}-{cidr.replace('/', '_')}", route_table_id=table.id,
                           destination_cidr_block=cidr, transit_gateway_id=gateway_id, depends_on=[ready],
-                          provider=vpc_provider), "route", table_name, "to", destination)
+                          provider=vpc_provider), "route", table_name, "to", cidr)

@@ -26,7 +26,6 @@ from landingzone.constructs.naming import pin
 from landingzone.constructs.transit_gateway import hub_name, segment_table_name
 from landingzone.constructs.vpc import Vpc
 from landingzone.constructs.zone_associations import ZoneAssociations
-from landingzone.stacks.network import ENDPOINTS_VPC
 from landingzone.stacks.providers import AccountProviders, local_backend
 from landingzone.stacks.sources import SourceMap
 from landingzone.stacks.topology import StackSpec
@@ -40,18 +39,6 @@ def build_baseline_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sou
     if lz.network is not None and account.manifest.network is not None:
         _spoke(stack, lz, lz.network, account, providers, sources)
     return stack
-
-
-def spoke_destinations(lz: LandingZone, net: NetworkConfig, account: Account) -> dict[str, str]:
-    """Name → CIDR of everything the account's VPC routes to the hub: what its segment may reach."""
-    assert account.manifest.network is not None
-    reachable = reachable_segments(net, account.manifest.network.segment)
-    destinations = {other.name: other.manifest.network.vpc_cidr for other in lz.spokes()
-                    if other.name != account.name and other.manifest.network
-                    and other.manifest.network.segment in reachable}
-    if net.central_endpoints.segment in reachable:
-        destinations[ENDPOINTS_VPC] = net.central_endpoints.vpc_cidr
-    return destinations
 
 
 def _spoke(stack: TerraformStack, lz: LandingZone, net: NetworkConfig, account: Account,
@@ -72,7 +59,7 @@ def _spoke(stack: TerraformStack, lz: LandingZone, net: NetworkConfig, account: 
                                     region=region, route_table_ids=[t.id for t in vpc.tables("private", "isolated")],
                                     provider=own), account.file)
     sources.record(HubAttachment(stack, "hub", vpc=vpc, segment=spoke.segment, gateway_id=gateway_id, tables=tables,
-                                 propagate_to=reachable, destinations=spoke_destinations(lz, net, account),
+                                 propagate_to=reachable, destinations=net.hub_routes,
                                  hub_provider=hub_provider, vpc_provider=own), account.file)
     if net.central_endpoints.segment in reachable:
         sources.record(ZoneAssociations(stack, "endpoint-zones", vpc_name=account.name, vpc_id=vpc.vpc.id,

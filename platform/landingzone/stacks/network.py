@@ -51,7 +51,7 @@ def build_network_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sour
     sources.record(HubAttachment(
         stack, "endpoints-attachment", vpc=vpc, segment=endpoints.segment, gateway_id=hub.gateway.id,
         tables={name: table.id for name, table in hub.route_tables.items()},
-        propagate_to=reachable_segments(net, endpoints.segment), destinations=clients), NETWORK_FILE)
+        propagate_to=reachable_segments(net, endpoints.segment), destinations=net.hub_routes), NETWORK_FILE)
     central = sources.record(CentralEndpoints(
         stack, "central-endpoints", name=ENDPOINTS_VPC, region=region, vpc_id=vpc.vpc.id,
         subnet_ids=vpc.subnet_ids["private"], services=endpoints.services, clients=clients,
