@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.synth, pytest.mark.terraform]
 def test_check_passes_on_the_example_and_writes_reports(project: Path, example_synth: Path, capsys) -> None:
     assert main(["check", "--root", str(project), "--out", str(example_synth)]) == 0
     out = capsys.readouterr().out
-    assert "terraform validate: 5 stacks run, 0 failed" in out
+    assert "terraform validate: 9 stacks run, 0 failed" in out
     assert "landingzone: gates passed;" in out
     sarif = json.loads((project / "reports" / "gates.sarif").read_text())
     assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"] == []

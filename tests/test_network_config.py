@@ -53,13 +53,16 @@ def test_an_organization_without_network_yaml_has_no_network_stacks(project: Pat
     (project / "config" / "network.yaml").unlink()
     for manifest in (project / "accounts").glob("*.yaml"):
         manifest.write_text(manifest.read_text().split("network:")[0])
-    assert [s.name for s in stack_specs(load_landing_zone(project))] == ["org"]
+    specs = stack_specs(load_landing_zone(project))
+    assert "network" not in [s.name for s in specs]
+    assert all(s.depends_on == ("org",) for s in specs if s.name.startswith("baseline-"))
 
 
 def test_example_stack_order_puts_network_before_baselines(example) -> None:
     from landingzone.stacks import stack_specs
 
     specs = stack_specs(example)
-    assert [s.name for s in specs] == ["org", "network", "baseline-dev", "baseline-prod", "baseline-staging"]
+    assert [s.name for s in specs] == ["org", "network"] + [f"baseline-{a.name}" for a in example.accounts]
     assert {s.name: s.account for s in specs}["network"] == "shared-services"
-    assert all(s.depends_on == ("org", "network") for s in specs if s.name.startswith("baseline-"))
+    assert {s.name: s.depends_on for s in specs if s.depends_on != ("org",)} == {
+        "org": (), **{f"baseline-{a}": ("org", "network") for a in ("dev", "prod", "staging")}}

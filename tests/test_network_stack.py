@@ -29,8 +29,20 @@ def network(stacks: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return stacks["network"]
 
 
-def test_example_has_a_network_stack_and_a_baseline_per_spoke(stacks) -> None:
-    assert sorted(stacks) == ["baseline-dev", "baseline-prod", "baseline-staging", "network"]
+def test_only_spoke_baselines_hold_networking(stacks) -> None:
+    with_vpc = sorted(name for name, stack in stacks.items() if resources(stack, "aws_vpc"))
+    assert with_vpc == ["baseline-dev", "baseline-prod", "baseline-staging", "network"]
+
+
+def test_every_baseline_blocks_public_buckets_and_encrypts_ebs(stacks) -> None:
+    baselines = {name: stack for name, stack in stacks.items() if name.startswith("baseline-")}
+    assert len(baselines) == 7
+    for name, stack in baselines.items():
+        [block] = resources(stack, "aws_s3_account_public_access_block").values()
+        assert all(block[key] is True for key in ("block_public_acls", "block_public_policy", "ignore_public_acls",
+                                                  "restrict_public_buckets")), name
+        [ebs] = resources(stack, "aws_ebs_encryption_by_default").values()
+        assert ebs["enabled"] is True, name
 
 
 def test_hub_accepts_and_routes_nothing_by_default(network) -> None:

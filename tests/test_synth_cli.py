@@ -31,12 +31,12 @@ def test_synth_py_writes_org_stack_and_manifest(project: Path) -> None:
     assert (project / "cdktf.out" / "manifest.json").is_file()
     lines = result.stdout.splitlines()
     assert lines[0].startswith("landingzone: project: 7 accounts, 5 OUs, 5 SCPs valid (")
-    assert lines[1].startswith("landingzone: synthesized 5 stacks into cdktf.out in ")
+    assert lines[1].startswith("landingzone: synthesized 9 stacks into cdktf.out in ")
     assert lines[2].split() == ["stack", "account", "resources", "imports"]
-    assert [line.split()[:2] for line in lines[3:8]] == [
-        ["baseline-dev", "dev"], ["baseline-prod", "prod"], ["baseline-staging", "staging"],
-        ["network", "shared-services"], ["org", "management"]]
-    assert lines[7].split() == ["org", "management", "27", "0"]
+    assert [line.split()[:2] for line in lines[3:12]] == [
+        *([f"baseline-{a}", a] for a in ("dev", "log-archive", "management", "prod", "security", "shared-services",
+                                          "staging")), ["network", "shared-services"], ["org", "management"]]
+    assert lines[11].split() == ["org", "management", "27", "0"]
     assert result.stderr == ""
 
 
@@ -109,8 +109,8 @@ def test_two_runs_are_byte_identical(project: Path, capsys) -> None:
 def test_one_stack_on_demand_and_unknown_stack(project: Path, capsys) -> None:
     assert main(["synth", "--root", str(project), "--stack", "org", "--no-gates"]) == 0
     assert main(["synth", "--root", str(project), "--stack", "network-typo", "--no-gates"]) == EXIT_CONFIG
-    assert ("--stack: 'network-typo' is not a stack of this landing zone (known: baseline-dev, baseline-prod, "
-            "baseline-staging, network, org)") in capsys.readouterr().err
+    assert ("--stack: 'network-typo' is not a stack of this landing zone (known: baseline-dev, "
+            "baseline-log-archive, baseline-management, ") in capsys.readouterr().err
 
 
 def test_validate_writes_nothing(project: Path) -> None:

@@ -11,7 +11,7 @@ from landingzone.config.checks_accounts import known
 from landingzone.config.network import ASN_RANGES, NetworkConfig
 from landingzone.config.organization import OrganizationConfig
 from landingzone.config.regions import AZ_IDS
-from landingzone.config.subnets import subnet_plan
+from landingzone.config.subnets import misfit
 from landingzone.config.yaml_source import Source
 from landingzone.errors import Problem
 
@@ -150,10 +150,9 @@ def _vpc_range(cidr: str, az_count: int, az_limit: int, net: NetworkConfig, src:
     if not low <= network.prefixlen <= high:
         return [src.problem(loc, f"{cidr} is a /{network.prefixlen}; a VPC's prefix is /{low} to /{high}")]
     problems = []
-    try:
-        subnet_plan(cidr, az_count)
-    except ValueError as exc:
-        problems.append(src.problem(loc, f"{cidr} is too small: {exc}"))
+    misfit_reason = misfit(network.prefixlen)
+    if misfit_reason:
+        problems.append(src.problem(loc, f"{cidr} is too small: {misfit_reason}"))
     if az_limit and az_count > az_limit:
         problems.append(src.problem((*base, "az_count"), f"{az_count} AZs, but {net.transit_gateway.region} "
                                     f"offers {az_limit}"))
@@ -178,10 +177,16 @@ def _outside_hub_routes(net: NetworkConfig, src: Source, ranges: list[_Range]) -
 
 
 def _overlaps(ranges: list[_Range]) -> list[Problem]:
+    """Pairs of overlapping ranges, by a sweep in address order: CIDRs are nested or disjoint, so only the
+    chain of ranges still open at a start can overlap it. The later one in config order carries the error."""
+    order = {id(r): i for i, r in enumerate(ranges)}
     problems = []
-    for i, first in enumerate(ranges):
-        for second in ranges[i + 1:]:
-            if first.network.overlaps(second.network):
-                problems.append(second.src.problem(second.loc, f"{second.network} of {second.owner} overlaps "
-                                                   f"{first.network} of {first.owner} ({first.place})"))
+    active: list[_Range] = []
+    for current in sorted(ranges, key=lambda r: (r.network.network_address, r.network.prefixlen, order[id(r)])):
+        active = [r for r in active if r.network.broadcast_address >= current.network.network_address]
+        for other in active:
+            first, second = sorted((other, current), key=lambda r: order[id(r)])
+            problems.append(second.src.problem(second.loc, f"{second.network} of {second.owner} overlaps "
+                                               f"{first.network} of {first.owner} ({first.place})"))
+        active.append(current)
     return problems

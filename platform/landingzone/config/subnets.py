@@ -30,12 +30,20 @@ def largest_prefix() -> int:
     return SMALLEST_SUBNET - 6
 
 
+def misfit(prefixlen: int) -> str | None:
+    """Why a VPC of this prefix cannot hold the plan, or None."""
+    if prefixlen <= largest_prefix():
+        return None
+    return (f"the subnet plan needs /{prefixlen + 6} subnets, smaller than the /{SMALLEST_SUBNET} AWS allows; "
+            f"use a /{largest_prefix()} or larger VPC")
+
+
 def subnet_plan(vpc_cidr: str, az_count: int, tiers: tuple[str, ...] = SPOKE_TIERS) -> tuple[Subnet, ...]:
     """Every subnet, tier by tier and AZ by AZ; raises ValueError when the VPC is too small for the plan."""
     vpc = ipaddress.IPv4Network(vpc_cidr)
-    if vpc.prefixlen > largest_prefix():
-        raise ValueError(f"the subnet plan needs /{vpc.prefixlen + 6} subnets, smaller than the /{SMALLEST_SUBNET} "
-                         f"AWS allows; use a /{largest_prefix()} or larger VPC")
+    problem = misfit(vpc.prefixlen)
+    if problem:
+        raise ValueError(problem)
     quarters = list(vpc.subnets(prefixlen_diff=2))
     small = list(quarters[3].subnets(prefixlen_diff=4))
     subnets = []

@@ -56,6 +56,10 @@ def find_terraform(workdir: Path, mirror: Path | None = None, cache: Path | None
         f'  filesystem_mirror {{\n    path    = "{mirror}"\n    include = ["registry.terraform.io/*/*"]\n  }}\n'
         '  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n'
         f'plugin_cache_dir = "{cache}"\n'
+        # Without a lock file Terraform otherwise re-installs into the cache on every init, and parallel
+        # inits racing on that reinstall fail ("still not detected in .terraform/providers"). The cache
+        # holds only what the mirror holds, so trusting it loses no checksum protection.
+        "plugin_cache_may_break_dependency_lock_file = true\n"
     )
     env = {**os.environ, "TF_CLI_CONFIG_FILE": str(config), "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}
     return Terraform(binary, env)

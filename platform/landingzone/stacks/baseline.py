@@ -1,4 +1,5 @@
-"""The `baseline-<account>` stack: what every account carries. So far, its spoke VPC on the hub."""
+"""The `baseline-<account>` stack: what every account carries (account guardrails) and, for a spoke, its
+VPC on the hub."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from landingzone.config.checks_network import availability_zones, reachable_segm
 from landingzone.config.model import Account
 from landingzone.config.network import NetworkConfig
 from landingzone.config.subnets import subnet_plan
+from landingzone.constructs.account_guardrails import AccountGuardrails
 from landingzone.constructs.flow_logs import FlowLogs
 from landingzone.constructs.gateway_endpoints import GatewayEndpoints
 from landingzone.constructs.hub_attachment import HubAttachment
@@ -36,6 +38,7 @@ def build_baseline_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sou
     account = lz.account(spec.account)
     providers = AccountProviders(stack, lz, account, lz.organization.organization.home_region)
     local_backend(stack, spec.name)
+    sources.record(AccountGuardrails(stack, "guardrails", account=account.name), account.file)
     if lz.network is not None and account.manifest.network is not None:
         _spoke(stack, lz, lz.network, account, providers, sources)
     return stack

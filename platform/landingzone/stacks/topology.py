@@ -36,10 +36,14 @@ def stack_specs(lz: LandingZone) -> tuple[StackSpec, ...]:
     if lz.network is not None:
         specs.append(StackSpec("network", core.shared_services, "landingzone.stacks.network:build_network_stack",
                                ("org",)))
-    for account in lz.spokes():
+    spokes = {a.name for a in lz.spokes()}
+    for account in lz.accounts:
+        if account.decommissioned:
+            continue
         # Spokes look the hub up at plan time, so the network stack must be applied first.
         specs.append(StackSpec(f"baseline-{account.name}", account.name,
-                               "landingzone.stacks.baseline:build_baseline_stack", ("org", "network")))
+                               "landingzone.stacks.baseline:build_baseline_stack",
+                               ("org", "network") if account.name in spokes else ("org",)))
     return tuple(specs)
 
 
