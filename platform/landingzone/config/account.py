@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from landingzone.config.identity import SamlFederation
 from landingzone.config.types import AccountId, AccountName, Decommission, Email, OuPath, Strict, TagKey, TagValue
 
 
@@ -33,6 +34,9 @@ class AccountManifest(Strict):
     tags: dict[TagKey, TagValue] = Field(default_factory=dict, description="More tags; may not repeat the above.")
     decommission: Decommission | None = Field(
         default=None, description="Allows the plan-safety gate to pass deletes or replacements; see Decommission."
+    )
+    saml_federation: SamlFederation | None = Field(
+        default=None, description="Direct SAML federation with Entra ID for API clients; see SamlFederation."
     )
 
     @property

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from landingzone.config.account import AccountManifest
+from landingzone.config.identity import IdentityConfig
 from landingzone.config.organization import OrganizationConfig, Targets
 from landingzone.config.scp import RenderedScp
 
@@ -42,6 +43,7 @@ class LandingZone:
     organization: OrganizationConfig
     accounts: tuple[Account, ...]
     scps: tuple[RenderedScp, ...]
+    identity: IdentityConfig | None = None  # config/identity.yaml, which is optional
 
     @property
     def ou_paths(self) -> tuple[str, ...]:
