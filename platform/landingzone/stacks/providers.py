@@ -13,11 +13,12 @@ MANAGED_BY = {"ManagedBy": "landingzone"}
 
 
 def aws_provider(stack: TerraformStack, *, region: str, tags: Mapping[str, str], account_id: str | None,
-                 deployer_role: str) -> AwsProvider:
+                 deployer_role: str, alias: str | None = None) -> AwsProvider:
     """The stack's AWS provider: default tags on every resource; where the account ID is known, pinned to it
-    and assuming the deployer role there."""
+    and assuming the deployer role there. `alias` adds a provider for another account beside the default one."""
     return AwsProvider(
-        stack, "aws",
+        stack, alias or "aws",
+        alias=alias,
         region=region,
         default_tags=[AwsProviderDefaultTags(tags=literal_tags({**tags, **MANAGED_BY}))],
         allowed_account_ids=[account_id] if account_id else None,
