@@ -12,7 +12,7 @@ from pathlib import Path
 
 from landingzone.config import LandingZone
 
-BUILDERS: tuple[str, ...] = ()
+BUILDERS: tuple[str, ...] = ("landingzone.documents.identity_runbook:build_identity_runbook",)
 
 
 def render_documents(lz: LandingZone, outdir: Path) -> dict[str, str]:
