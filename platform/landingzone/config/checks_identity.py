@@ -77,7 +77,7 @@ def _check_assignment(identity: IdentityConfig, src: Source, index: int, org: Or
     if assignment.group not in identity.groups:
         problems.append(src.problem((*loc, "group"), f"'{assignment.group}' is not a group in groups "
                                     f"{known(list(identity.groups), assignment.group)}"))
-    names = [p.name for p in identity.permission_sets]
+    names = list(dict.fromkeys(p.name for p in identity.permission_sets))
     if assignment.permission_set not in names:
         problems.append(src.problem((*loc, "permission_set"), f"'{assignment.permission_set}' is not a permission "
                                     f"set in permission_sets {known(names, assignment.permission_set)}"))
