@@ -31,9 +31,11 @@ def test_synth_py_writes_org_stack_and_manifest(project: Path) -> None:
     assert (project / "cdktf.out" / "manifest.json").is_file()
     lines = result.stdout.splitlines()
     assert lines[0].startswith("landingzone: project: 7 accounts, 5 OUs, 5 SCPs valid (")
-    assert lines[1].startswith("landingzone: synthesized 1 stack into cdktf.out in ")
+    assert lines[1].startswith("landingzone: synthesized 3 stacks into cdktf.out in ")
     assert lines[2].split() == ["stack", "account", "resources", "imports"]
-    assert lines[3].split() == ["org", "management", "26", "0"]
+    assert [line.split() for line in lines[3:6]] == [["entra", "entra-tenant", "6", "0"],
+                                                     ["identity", "management", "32", "0"],
+                                                     ["org", "management", "26", "0"]]
     assert result.stderr == ""
 
 
@@ -98,7 +100,7 @@ def test_two_runs_are_byte_identical(project: Path, capsys) -> None:
     assert main(["synth", "--root", str(project), "--out", "second", "--no-gates"]) == 0
     comparison = filecmp.dircmp(project / "first", project / "second")
     assert tree(project / "first") == tree(project / "second")
-    assert comparison.left_list == comparison.right_list == ["manifest.json", "stacks"]
+    assert comparison.left_list == comparison.right_list == ["manifest.json", "runbooks", "stacks"]
     assert sorted(p.name for p in (project / "first" / "stacks" / "org").iterdir()) == [
         "cdk.tf.json", "decommission.custom.spacelift.json", "sources.json"]
 
@@ -106,7 +108,8 @@ def test_two_runs_are_byte_identical(project: Path, capsys) -> None:
 def test_one_stack_on_demand_and_unknown_stack(project: Path, capsys) -> None:
     assert main(["synth", "--root", str(project), "--stack", "org", "--no-gates"]) == 0
     assert main(["synth", "--root", str(project), "--stack", "network-typo", "--no-gates"]) == EXIT_CONFIG
-    assert "--stack: 'network-typo' is not a stack of this landing zone (known: org)" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--stack: 'network-typo' is not a stack of this landing zone (known: entra, identity, org)" in err
 
 
 def test_validate_writes_nothing(project: Path) -> None:
