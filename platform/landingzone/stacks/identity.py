@@ -112,8 +112,9 @@ def permission_set_spec(lz: LandingZone, ps: PermissionSetConfig, tags: dict[str
         key=address_part(ps.name), name=ps.name, description=ps.description, session_duration=ps.session_duration,
         managed_policies={address_part(name): managed_policy_arn(name) for name in ps.managed_policies},
         inline_policy=_minified(lz, ps.inline_policy) if ps.inline_policy else None,
-        customer_managed_policies=[PolicyReference(address_part(ref.path + ref.name), ref.name, ref.path)
-                                   for ref in ps.customer_managed_policies],
+        # keyed by address, so a reference listed twice is attached once rather than clashing
+        customer_managed_policies=list({address_part(ref.path + ref.name): PolicyReference(
+            address_part(ref.path + ref.name), ref.name, ref.path) for ref in ps.customer_managed_policies}.values()),
         boundary_policy_arn=managed_policy_arn(boundary.managed_policy) if boundary and boundary.managed_policy
         else None,
         boundary_reference=PolicyReference("boundary", boundary_ref.name, boundary_ref.path) if boundary_ref
