@@ -62,7 +62,8 @@ def test_example_stack_order_puts_network_before_baselines(example) -> None:
     from landingzone.stacks import stack_specs
 
     specs = stack_specs(example)
-    assert [s.name for s in specs] == ["org", "network"] + [f"baseline-{a.name}" for a in example.accounts]
+    assert [s.name for s in specs] == ["org", "identity", "entra", "network"] + [
+        f"baseline-{a.name}" for a in example.accounts]
     assert {s.name: s.account for s in specs}["network"] == "shared-services"
     assert {s.name: s.depends_on for s in specs if s.depends_on != ("org",)} == {
         "org": (), **{f"baseline-{a}": ("org", "network") for a in ("dev", "prod", "staging")}}

@@ -31,12 +31,16 @@ def test_synth_py_writes_org_stack_and_manifest(project: Path) -> None:
     assert (project / "cdktf.out" / "manifest.json").is_file()
     lines = result.stdout.splitlines()
     assert lines[0].startswith("landingzone: project: 7 accounts, 5 OUs, 5 SCPs valid (")
-    assert lines[1].startswith("landingzone: synthesized 9 stacks into cdktf.out in ")
+    assert lines[1].startswith("landingzone: synthesized 11 stacks into cdktf.out in ")
     assert lines[2].split() == ["stack", "account", "resources", "imports"]
-    assert [line.split()[:2] for line in lines[3:12]] == [
+    assert [line.split()[:2] for line in lines[3:14]] == [
         *([f"baseline-{a}", a] for a in ("dev", "log-archive", "management", "prod", "security", "shared-services",
-                                          "staging")), ["network", "shared-services"], ["org", "management"]]
-    assert lines[11].split() == ["org", "management", "27", "0"]
+                                          "staging")), ["entra", "entra-tenant"], ["identity", "management"],
+        ["network", "shared-services"], ["org", "management"]]
+    assert [line.split() for line in lines[10:14]] == [["entra", "entra-tenant", "6", "0"],
+                                                       ["identity", "management", "32", "0"],
+                                                       ["network", "shared-services", "58", "0"],
+                                                       ["org", "management", "27", "0"]]
     assert result.stderr == ""
 
 
@@ -101,7 +105,7 @@ def test_two_runs_are_byte_identical(project: Path, capsys) -> None:
     assert main(["synth", "--root", str(project), "--out", "second", "--no-gates"]) == 0
     comparison = filecmp.dircmp(project / "first", project / "second")
     assert tree(project / "first") == tree(project / "second")
-    assert comparison.left_list == comparison.right_list == ["manifest.json", "network.md", "stacks"]
+    assert comparison.left_list == comparison.right_list == ["manifest.json", "network.md", "runbooks", "stacks"]
     assert sorted(p.name for p in (project / "first" / "stacks" / "org").iterdir()) == [
         "cdk.tf.json", "decommission.custom.spacelift.json", "sources.json"]
 
@@ -109,8 +113,9 @@ def test_two_runs_are_byte_identical(project: Path, capsys) -> None:
 def test_one_stack_on_demand_and_unknown_stack(project: Path, capsys) -> None:
     assert main(["synth", "--root", str(project), "--stack", "org", "--no-gates"]) == 0
     assert main(["synth", "--root", str(project), "--stack", "network-typo", "--no-gates"]) == EXIT_CONFIG
+    err = capsys.readouterr().err
     assert ("--stack: 'network-typo' is not a stack of this landing zone (known: baseline-dev, "
-            "baseline-log-archive, baseline-management, ") in capsys.readouterr().err
+            "baseline-log-archive, baseline-management, ") in err
 
 
 def test_validate_writes_nothing(project: Path) -> None:

@@ -16,10 +16,17 @@ from test_org_constructs import add_variable_scp
 pytestmark = [pytest.mark.synth, pytest.mark.terraform]
 
 
-def test_every_example_stack_validates(example_synth: Path, terraform, tmp_path: Path) -> None:
-    stacks = sorted((example_synth / "stacks").iterdir())
+def test_every_example_stack_validates(example_synth: Path, example, terraform, tmp_path: Path) -> None:
+    from landingzone.stacks import stack_specs
+
+    # entra is the one stack left out: its azuread provider is not in the offline mirror (test_identity_stack
+    # checks its JSON's structure instead)
+    unchecked = {spec.name for spec in stack_specs(example) if not spec.validate}
+    assert unchecked == {"entra"}
+    stacks = sorted(s for s in (example_synth / "stacks").iterdir() if s.name not in unchecked)
     assert [s.name for s in stacks] == [*(f"baseline-{a}" for a in (
-        "dev", "log-archive", "management", "prod", "security", "shared-services", "staging")), "network", "org"]
+        "dev", "log-archive", "management", "prod", "security", "shared-services", "staging")), "identity", "network",
+        "org"]
     for stack in stacks:
         workdir = tmp_path / stack.name
         shutil.copytree(stack, workdir)
@@ -58,3 +65,18 @@ def test_taggable_list_matches_the_provider_schema(terraform, tmp_path: Path) ->
     taggable = sorted(name for name, spec in resources.items() if "tags" in spec["block"].get("attributes", {}))
     shipped = (PROJECT / "policies" / "checkov" / "checks" / "taggable_resources.txt").read_text().split()
     assert shipped == taggable
+
+
+def test_identity_stack_with_known_ids_and_customer_policies_validates(project: Path, synth_stack, terraform,
+                                                                       tmp_path: Path) -> None:
+    for name, account_id in (("prod", "123456789012"), ("management", "111122223333")):
+        manifest = project / "accounts" / f"{name}.yaml"
+        manifest.write_text(manifest.read_text() + f'id: "{account_id}"\n')
+    config = project / "config" / "identity.yaml"
+    config.write_text(config.read_text().replace(
+        "    permissions_boundary:\n      managed_policy: PowerUserAccess\n",
+        "    customer_managed_policies:\n      - name: lambda-logs\n"
+        "    permissions_boundary:\n      customer_managed_policy: {name: developer-boundary, path: /team/}\n"))
+    (tmp_path / "identity").mkdir()
+    (tmp_path / "identity" / "cdk.tf.json").write_text(json.dumps(synth_stack(project, "identity")))
+    assert validate_stack(terraform, tmp_path / "identity") == []

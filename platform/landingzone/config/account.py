@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from landingzone.config.identity import SamlFederation
 from landingzone.config.network import AccountNetwork
 from landingzone.config.types import AccountId, AccountName, Decommission, Email, OuPath, Strict, TagKey, TagValue
 
@@ -36,6 +37,9 @@ class AccountManifest(Strict):
         default=None, description="Allows the plan-safety gate to pass deletes or replacements; see Decommission."
     )
     network: AccountNetwork | None = Field(default=None, description="A spoke VPC attached to the hub.")
+    saml_federation: SamlFederation | None = Field(
+        default=None, description="Direct SAML federation with Entra ID for API clients; see SamlFederation."
+    )
 
     @property
     def decommissioned(self) -> bool:

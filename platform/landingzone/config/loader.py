@@ -18,8 +18,10 @@ from landingzone.config.checks_accounts import (
     check_regions,
 )
 from landingzone.config.checks_decommission import check_decommission
+from landingzone.config.checks_identity import IDENTITY_FILE, check_identity, check_saml
 from landingzone.config.checks_network import NETWORK_FILE, check_network
 from landingzone.config.checks_scps import check_scps
+from landingzone.config.identity import IdentityConfig
 from landingzone.config.model import Account, LandingZone
 from landingzone.config.network import NetworkConfig
 from landingzone.config.organization import OrganizationConfig
@@ -47,6 +49,7 @@ def load_landing_zone(root: Path | str) -> LandingZone:
         elif src is not None and isinstance(src.data, dict) and isinstance(src.data.get("name"), str):
             unreadable.append(src.data["name"])
     network, network_src = _load(root, NETWORK_FILE, NetworkConfig, problems, optional=True)
+    identity, identity_src = _load(root, IDENTITY_FILE, IdentityConfig, problems, optional=True)
     if org is None or org_src is None:
         raise ConfigError(problems)
     problems += check_regions(org, org_src)
@@ -63,10 +66,14 @@ def load_landing_zone(root: Path | str) -> LandingZone:
     active = [m.name for m, _ in manifests if not m.decommissioned] + unreadable
     scps, scp_problems = check_scps(org, org_src, root, active)
     problems += scp_problems
+    if identity is not None and identity_src is not None:
+        problems += check_identity(identity, identity_src, org, accounts, root, unreadable)
+    problems += check_saml(root, manifests, (root / IDENTITY_FILE).is_file())
     if problems:
         raise ConfigError(problems)
     accounts.sort(key=lambda a: a.name)
-    return LandingZone(root=root, organization=org, accounts=tuple(accounts), scps=tuple(scps), network=network)
+    return LandingZone(root=root, organization=org, accounts=tuple(accounts), scps=tuple(scps),
+                       network=network, identity=identity)
 
 
 def _load(root: Path, display: str, model: type[M], problems: list[Problem],

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from landingzone.config.account import AccountManifest
+from landingzone.config.identity import IdentityConfig
 from landingzone.config.network import NetworkConfig
 from landingzone.config.organization import OrganizationConfig, Targets
 from landingzone.config.scp import RenderedScp
@@ -44,6 +45,7 @@ class LandingZone:
     accounts: tuple[Account, ...]
     scps: tuple[RenderedScp, ...]
     network: NetworkConfig | None = None
+    identity: IdentityConfig | None = None  # config/identity.yaml, which is optional
 
     @property
     def ou_paths(self) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from pathlib import Path
 from landingzone.config import LandingZone
 
 BUILDERS: tuple[str, ...] = (
+    "landingzone.documents.identity_runbook:build_identity_runbook",
     "landingzone.documents.network_diagram:network_diagram",
 )
 

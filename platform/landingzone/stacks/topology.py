@@ -23,6 +23,8 @@ class StackSpec:
     account: str
     builder: str  # "module:function" taking (scope, landing_zone, spec, sources) and returning the stack
     depends_on: tuple[str, ...] = ()
+    # False where Terraform here cannot check the stack: its provider is not in the offline mirror (entra: azuread).
+    validate: bool = True
 
     def load_builder(self) -> Callable[..., object]:
         module, _, function = self.builder.partition(":")
@@ -33,6 +35,12 @@ def stack_specs(lz: LandingZone) -> tuple[StackSpec, ...]:
     """Every stack of the landing zone, in deployment order."""
     core = lz.organization.core_accounts
     specs = [StackSpec("org", core.management, "landingzone.stacks.org:build_org_stack")]
+    if lz.identity is not None:
+        specs.append(StackSpec("identity", core.management, "landingzone.stacks.identity:build_identity_stack",
+                               ("org",)))
+        if lz.identity.entra and lz.identity.entra.stack:
+            specs.append(StackSpec("entra", "entra-tenant", "landingzone.stacks.entra:build_entra_stack", ("org",),
+                                   validate=False))
     if lz.network is not None:
         specs.append(StackSpec("network", core.shared_services, "landingzone.stacks.network:build_network_stack",
                                ("org",)))
