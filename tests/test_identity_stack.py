@@ -134,8 +134,8 @@ def test_adding_an_account_to_an_ou_only_adds_assignments(project: Path, synth_s
 def test_saml_federation_builds_provider_and_roles_in_the_account(identity_stack) -> None:
     provider = resources(identity_stack, "aws_iam_saml_provider")["prod__EntraID"]
     metadata = (PROJECT / "config" / "entra-federation-metadata.xml").read_text()
-    assert_subset(provider, {"name": "EntraID", "saml_metadata_document": metadata, "provider": "aws.account_prod"})
-    aliased = next(p for p in identity_stack["provider"]["aws"] if p.get("alias") == "account_prod")
+    assert_subset(provider, {"name": "EntraID", "saml_metadata_document": metadata, "provider": "aws.prod_us-east-1"})
+    aliased = next(p for p in identity_stack["provider"]["aws"] if p.get("alias") == "prod_us-east-1")
     assert aliased["assume_role"][0]["role_arn"] == (
         'arn:aws:iam::${local.account_ids["aws-prod@acme-corp.example"]}:role/LandingZoneDeployer')
     assert aliased["default_tags"][0]["tags"]["Environment"] == "prod"
@@ -143,7 +143,7 @@ def test_saml_federation_builds_provider_and_roles_in_the_account(identity_stack
 
 def test_federated_role_trust_requires_saml_audience(identity_stack) -> None:
     role = resources(identity_stack, "aws_iam_role")["prod__meeting-recorder-api-readonly"]
-    assert role["provider"] == "aws.account_prod"
+    assert role["provider"] == "aws.prod_us-east-1"
     trust = json.loads(role["assume_role_policy"])
     [statement] = trust["Statement"]
     assert statement["Action"] == "sts:AssumeRoleWithSAML"
@@ -151,7 +151,7 @@ def test_federated_role_trust_requires_saml_audience(identity_stack) -> None:
     assert statement["Condition"] == {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}
     assert_subset(resources(identity_stack, "aws_iam_role_policy_attachment")[
         "prod__meeting-recorder-api-readonly__ReadOnlyAccess"], {
-        "policy_arn": "arn:aws:iam::aws:policy/ReadOnlyAccess", "provider": "aws.account_prod"})
+        "policy_arn": "arn:aws:iam::aws:policy/ReadOnlyAccess", "provider": "aws.prod_us-east-1"})
 
 
 def test_sources_point_back_to_config(example_synth: Path) -> None:

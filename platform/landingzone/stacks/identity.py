@@ -8,18 +8,18 @@ cross-stack reference would instead tie this stack to the org stack's state back
 them; the lookup needs neither, and each assignment's inputs stay the account's own, so adding an account adds
 assignments without touching the others.
 
-SAML federation lives in the member account, so it would belong in that account's `baseline-<account>` stack;
-until that stack exists it is built here, through a second AWS provider per account (alias `account_<name>`)
-that assumes the deployer role in it. Moving it later is a `moved`-free state move between stacks, by address.
+SAML federation lives in the member account but is built here, through a provider per account that assumes the
+deployer role in it: it is identity, reviewed with the permission sets, and its metadata rotates with the Entra
+application rather than with the account's baseline.
 """
 
 from __future__ import annotations
 
 import json
 
-from cdktf import TerraformLocal, TerraformOutput, TerraformStack
-from cdktf_cdktf_provider_aws.data_aws_organizations_organization import DataAwsOrganizationsOrganization
+from cdktf import TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_aws.data_aws_ssoadmin_instances import DataAwsSsoadminInstances
+from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from landingzone.config import Account, LandingZone
@@ -37,16 +37,13 @@ from landingzone.config.identity import (
     managed_policy_arn,
 )
 from landingzone.constructs.account_assignments import AccountAssignments, AssignmentSpec, SyncedGroups
-from landingzone.constructs.ids import logical_id
 from landingzone.constructs.permission_sets import PermissionSet, PermissionSetSpec, PolicyReference
 from landingzone.constructs.saml_federation import FederatedRoleSpec, SamlFederation
-from landingzone.stacks.providers import aws_provider, local_backend
+from landingzone.stacks.providers import AccountProviders, local_backend
 from landingzone.stacks.sources import SourceMap
 from landingzone.stacks.topology import StackSpec
 
 INSTANCES = "identity_center"
-ORGANIZATION = "organization"
-ACCOUNT_IDS = "account_ids"
 
 
 def build_identity_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources: SourceMap) -> TerraformStack:
@@ -56,8 +53,7 @@ def build_identity_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sou
     settings = lz.organization.organization
     region = identity.identity_center.region or settings.home_region
     management = lz.management
-    aws_provider(stack, region=region, tags=lz.organization.default_tags, account_id=management.manifest.id,
-                 deployer_role=settings.deployer_role)
+    providers = AccountProviders(stack, lz, management, region)
     local_backend(stack, spec.name)
     platform_tags = dict(management.tags)
 
@@ -66,7 +62,7 @@ def build_identity_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sou
     instance_arn = f"${{tolist(data.aws_ssoadmin_instances.{INSTANCES}.arns)[0]}}"
     store_id = f"${{tolist(data.aws_ssoadmin_instances.{INSTANCES}.identity_store_ids)[0]}}"
     active = [a for a in lz.accounts if not a.decommissioned]
-    account_id = _account_ids(stack, active)
+    account_id = providers.account_id
 
     permission_sets = {
         ps.name: sources.record(PermissionSet(stack, f"permission-set-{ps.name}", instance_arn=instance_arn,
@@ -84,25 +80,10 @@ def build_identity_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sou
 
     for account in active:
         if account.manifest.saml_federation is not None:
-            _saml_federation(stack, lz, account, account.manifest.saml_federation, account_id(account), sources)
+            _saml_federation(stack, lz, account, account.manifest.saml_federation,
+                             providers.get(account, settings.home_region), sources)
     _outputs(stack, instance_arn, store_id)
     return stack
-
-
-def _account_ids(stack: TerraformStack, accounts: list[Account]):  # noqa: ANN202 - returns a lookup function
-    """Account → its ID: the manifest's, or the organization's record of the account's email."""
-    if any(a.manifest.id is None for a in accounts):
-        org = DataAwsOrganizationsOrganization(stack, ORGANIZATION)
-        org.override_logical_id(ORGANIZATION)
-        TerraformLocal(stack, ACCOUNT_IDS, f"${{{{ for a in data.aws_organizations_organization.{ORGANIZATION}"
-                       ".accounts : lower(a.email) => a.id }}").override_logical_id(ACCOUNT_IDS)
-
-    def account_id(account: Account) -> str:
-        if account.manifest.id:
-            return account.manifest.id
-        return f"${{local.{ACCOUNT_IDS}[{json.dumps(account.manifest.email.lower())}]}}"
-
-    return account_id
 
 
 def permission_set_spec(lz: LandingZone, ps: PermissionSetConfig, tags: dict[str, str]) -> PermissionSetSpec:
@@ -128,11 +109,7 @@ def _minified(lz: LandingZone, file: str) -> str:
 
 
 def _saml_federation(stack: TerraformStack, lz: LandingZone, account: Account, federation: SamlFederationConfig,
-                     account_id: str, sources: SourceMap) -> None:
-    settings = lz.organization.organization
-    alias = logical_id("account", account.name)
-    provider = aws_provider(stack, region=settings.home_region, tags=account.tags, account_id=account_id,
-                            deployer_role=settings.deployer_role, alias=alias)
+                     provider: AwsProvider, sources: SourceMap) -> None:
     roles = [FederatedRoleSpec(
         key=address_part(role.name), name=role.name, description=role.description,
         max_session_seconds=role.max_session_hours * 3600,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from cdktf import LocalBackend, TerraformStack
+from cdktf import LocalBackend, TerraformLocal, TerraformStack
 from cdktf_cdktf_provider_aws.data_aws_organizations_organization import DataAwsOrganizationsOrganization
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
 
@@ -33,11 +33,16 @@ def aws_provider(stack: TerraformStack, *, region: str, tags: Mapping[str, str],
     )
 
 
+ACCOUNT_IDS = "account_ids"
+
+
 class AccountProviders:
     """One provider per (account, region) a stack touches, each assuming the deployer role in its account.
 
-    An account whose manifest has no `id` yet (the org stack creates it) is found by email in the
-    organization, read through the management account, so no stack ever needs a hand-copied account ID.
+    An account whose manifest has no `id` yet (the org stack creates it) is found by its email (unique and
+    validated) in the organization, read through the management account at plan time: no stack needs a
+    hand-copied account ID, and none is tied to another stack's state the way a cdktf cross-stack reference
+    would tie it. The management account without an `id` is the runner's own credentials.
     """
 
     def __init__(self, stack: TerraformStack, lz: LandingZone, primary: Account, region: str) -> None:
@@ -52,18 +57,12 @@ class AccountProviders:
             self._providers[key] = self._make(account, region, alias=logical_id(account.name, region))
         return self._providers[key]
 
-    def _make(self, account: Account, region: str, alias: str | None) -> AwsProvider:
-        tags = {**self._lz.organization.default_tags, **account.tags}
-        return aws_provider(self._stack, region=region, tags=tags, account_id=self._account_id(account),
-                            deployer_role=self._lz.organization.organization.deployer_role, alias=alias)
-
-    def _account_id(self, account: Account) -> str | None:
-        if account.manifest.id or account.name == self._lz.management.name:
+    def account_id(self, account: Account) -> str:
+        """The manifest's `id`, or an expression Terraform resolves from the organization's account list."""
+        if account.manifest.id:
             return account.manifest.id
-        organization = self.organization()
-        email = json.dumps(account.manifest.email.lower())
-        return (f"${{one([for a in data.aws_organizations_organization.{organization.friendly_unique_id}.accounts :"
-                f" a.id if lower(a.email) == {email}])}}")
+        self.organization()
+        return f"${{local.{ACCOUNT_IDS}[{json.dumps(account.manifest.email.lower())}]}}"
 
     def organization(self) -> DataAwsOrganizationsOrganization:
         """The organization, read in the management account (member accounts cannot list its accounts)."""
@@ -72,7 +71,17 @@ class AccountProviders:
             provider = self.get(management, self._lz.organization.organization.home_region)
             self._organization = pin(DataAwsOrganizationsOrganization(self._stack, "organization",
                                                                      provider=provider), "organization")
+            TerraformLocal(self._stack, ACCOUNT_IDS, f"${{{{ for a in data.aws_organizations_organization."
+                           f"{self._organization.friendly_unique_id}.accounts : lower(a.email) => a.id }}}}"
+                           ).override_logical_id(ACCOUNT_IDS)
         return self._organization
+
+    def _make(self, account: Account, region: str, alias: str | None) -> AwsProvider:
+        tags = {**self._lz.organization.default_tags, **account.tags}
+        own_credentials = account.name == self._lz.management.name and not account.manifest.id
+        return aws_provider(self._stack, region=region, tags=tags,
+                            account_id=None if own_credentials else self.account_id(account),
+                            deployer_role=self._lz.organization.organization.deployer_role, alias=alias)
 
 
 def local_backend(stack: TerraformStack, name: str) -> LocalBackend:
