@@ -181,7 +181,7 @@ def test_entra_stack_structure(entra_stack) -> None:
     assert assignments["aws-readonly"] == {**assignments["aws-readonly"], **{
         "principal_object_id": "${data.azuread_group.aws-readonly.object_id}",
         "resource_object_id": "${azuread_service_principal.service_principal.object_id}",
-        "app_role_id": '${azuread_service_principal.service_principal.app_role_ids["User"]}'}}
+        "app_role_id": "00000000-0000-0000-0000-000000000000"}}  # Entra's default access role
     assert set(entra_stack["data"]["azuread_group"]) == set(assignments)
     assert not any(kind in entra_stack["resource"] for kind in ("azuread_group", "azuread_group_member"))
 

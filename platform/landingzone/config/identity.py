@@ -176,7 +176,9 @@ class Entra(Strict):
     application_name: str = Field(default="AWS IAM Identity Center", min_length=1, max_length=120)
     template: str = Field(default="AWS IAM Identity Center (successor to AWS Single Sign-On)", min_length=1,
                           description="Display name of the gallery application template.")
-    app_role: str = Field(default="User", min_length=1, description="App role that assigned groups get.")
+    app_role: str | None = Field(default=None, min_length=1, description="The value of an app role the "
+                                 "application defines; unset, groups get Entra's default access role, which is "
+                                 "what the gallery app's assignments use.")
 
 
 class IdentityConfig(Strict):

@@ -13,6 +13,9 @@ from constructs import Construct
 
 from landingzone.constructs.naming import literal, pin
 
+# Entra's built-in "Default Access" role: an app that defines no role of its own is assigned with it, and it is
+# absent from app_role_ids, so a lookup of "User" there fails at plan.
+DEFAULT_ACCESS = "00000000-0000-0000-0000-000000000000"
 
 class EntraApplication(Construct):
     """The gallery application instantiated from its template, its service principal in SAML mode, and each
@@ -23,7 +26,7 @@ class EntraApplication(Construct):
     """
 
     def __init__(self, scope: Construct, id_: str, *, display_name: str, template: str, identifier_uri: str,
-                 reply_url: str, groups: Mapping[str, str], app_role: str) -> None:
+                 reply_url: str, groups: Mapping[str, str], app_role: str | None) -> None:
         super().__init__(scope, id_)
         found = DataAzureadApplicationTemplate(self, "template", display_name=literal(template))
         found.override_logical_id("template")
@@ -49,7 +52,7 @@ class EntraApplication(Construct):
             group.override_logical_id(key)
             pin(AppRoleAssignment(
                 self, f"assignment-{key}",
-                app_role_id=self.service_principal.app_role_ids.lookup(app_role),
+                app_role_id=self.service_principal.app_role_ids.lookup(app_role) if app_role else DEFAULT_ACCESS,
                 principal_object_id=group.object_id,
                 resource_object_id=self.service_principal.object_id,
             ), key)
