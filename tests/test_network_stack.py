@@ -135,6 +135,18 @@ def test_spokes_are_accepted_associated_and_propagated_by_the_hub_account(stacks
     for kind in ("aws_ec2_transit_gateway_route_table_association", "aws_ec2_transit_gateway_route_table_propagation"):
         assert {r["provider"] for r in resources(stack, kind).values()} == {hub}
     assert stack["data"]["aws_ec2_transit_gateway"]["tgw_hub"]["provider"] == hub
+    flags = ("transit_gateway_default_route_table_association", "transit_gateway_default_route_table_propagation")
+    attachment = resources(stack, "aws_ec2_transit_gateway_vpc_attachment")["tgw_attachment_prod"]
+    accepter = resources(stack, "aws_ec2_transit_gateway_vpc_attachment_accepter")["tgw_accepter_prod"]
+    assert not any(flag in attachment for flag in flags)  # the spoke may not set them on a shared hub
+    assert all(accepter[flag] is False for flag in flags)
+
+
+def test_endpoints_attachment_stays_out_of_default_route_tables(network) -> None:
+    attachment = resources(network, "aws_ec2_transit_gateway_vpc_attachment")["tgw_attachment_endpoints"]
+    assert attachment["transit_gateway_default_route_table_association"] is False
+    assert attachment["transit_gateway_default_route_table_propagation"] is False
+    assert not resources(network, "aws_ec2_transit_gateway_vpc_attachment_accepter")
 
 
 def test_default_security_group_has_no_rules_and_flow_logs_are_on(stacks) -> None:

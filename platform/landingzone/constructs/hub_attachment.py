@@ -34,12 +34,15 @@ class HubAttachment(Construct):
         """`tables` maps segment names to route table IDs; `destinations` are the CIDRs to route to the hub."""
         super().__init__(scope, id_)
         name = vpc.name
+        # The default-route-table flags belong to the hub's owner: on a RAM-shared hub the attaching account
+        # may not set them (the provider cannot even read them back), so there the accepter sets them.
+        owner_flags = {} if hub_provider is not None else {
+            "transit_gateway_default_route_table_association": False,
+            "transit_gateway_default_route_table_propagation": False}
         self.attachment = pin(Ec2TransitGatewayVpcAttachment(
             self, "attachment", transit_gateway_id=gateway_id, vpc_id=vpc.vpc.id,
             subnet_ids=vpc.subnet_ids["transit"], dns_support="enable",
-            transit_gateway_default_route_table_association=False,
-            transit_gateway_default_route_table_propagation=False,
-            tags={"Name": name, "Segment": segment}, provider=vpc_provider), "tgw_attachment", name)
+            tags={"Name": name, "Segment": segment}, provider=vpc_provider, **owner_flags), "tgw_attachment", name)
         attachment_id: str = self.attachment.id
         ready: ITerraformDependable = self.attachment
         if hub_provider is not None:
