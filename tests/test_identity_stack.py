@@ -47,13 +47,13 @@ def test_inline_policy_and_boundary(identity_stack) -> None:
     assert json.loads(inline["inline_policy"]) == document
     assert inline["inline_policy"] == json.dumps(document, separators=(",", ":"))
     boundary = resources(identity_stack, "aws_ssoadmin_permissions_boundary_attachment")["LambdaDeveloper"]
-    assert boundary["permissions_boundary"] == {"managed_policy_arn": "arn:aws:iam::aws:policy/PowerUserAccess"}
+    assert boundary["permissions_boundary"] == {"managed_policy_arn": "arn:aws:iam::aws:policy/AWSLambda_FullAccess"}
 
 
 def test_customer_managed_policies_attach_by_name_and_path(project: Path, synth_stack) -> None:
     config = project / "config" / "identity.yaml"
     config.write_text(config.read_text().replace(
-        "    permissions_boundary:\n      managed_policy: PowerUserAccess\n",
+        "    permissions_boundary:\n      managed_policy: AWSLambda_FullAccess\n",
         "    customer_managed_policies:\n      - name: lambda-logs\n        path: /team/\n"
         "    permissions_boundary:\n      customer_managed_policy: {name: developer-boundary}\n"))
     stack = synth_stack(project, "identity")
@@ -176,6 +176,9 @@ def test_entra_stack_structure(entra_stack) -> None:
     assert_subset(resources(entra_stack, "azuread_service_principal")["service_principal"], {
         "client_id": "${azuread_application.application.client_id}", "use_existing": True,
         "preferred_single_sign_on_mode": "saml", "app_role_assignment_required": True})
+    certificate = resources(entra_stack, "azuread_service_principal_token_signing_certificate")["signing_certificate"]
+    assert certificate["service_principal_id"] == "${azuread_service_principal.service_principal.id}"
+    assert certificate["display_name"].startswith("CN=")
     assignments = resources(entra_stack, "azuread_app_role_assignment")
     assert set(assignments) == {"aws-admins", "aws-developers", "aws-readonly", "aws-lambda-team"}
     assert assignments["aws-readonly"] == {**assignments["aws-readonly"], **{

@@ -183,13 +183,24 @@ def test_central_endpoints_sit_in_the_endpoints_vpc_without_private_dns(network)
         assert all("subnet_endpoints_private_" in s for s in endpoint["subnet_ids"])
 
 
+ORG_ID = "${data.aws_organizations_organization.organization.id}"
+
+
 def test_endpoint_policies_admit_only_the_organizations_principals(network) -> None:
-    for name in ("vpc_endpoint_bedrock-runtime", "vpc_endpoint_bedrock"):
-        policy = json.loads(resources(network, "aws_vpc_endpoint")[name]["policy"])
-        [statement] = policy["Statement"]
-        assert statement["Effect"] == "Allow"
-        assert statement["Condition"] == {
-            "StringEquals": {"aws:PrincipalOrgID": "${data.aws_organizations_organization.organization.id}"}}
+    for service in SERVICES:
+        policy = json.loads(resources(network, "aws_vpc_endpoint")[f"vpc_endpoint_{service}"]["policy"])
+        signed = policy["Statement"][0]
+        assert signed["Effect"] == "Allow"
+        assert signed["Condition"] == {"StringEquals": {"aws:PrincipalOrgID": ORG_ID}}
+        assert len(policy["Statement"]) == (2 if service == "sts" else 1), service
+
+
+def test_sts_endpoint_admits_federated_sign_in_to_the_organizations_roles(network) -> None:
+    """SAML and web-identity sign-ins are unsigned, so they carry no aws:PrincipalOrgID to match."""
+    policy = json.loads(resources(network, "aws_vpc_endpoint")["vpc_endpoint_sts"]["policy"])
+    federated = policy["Statement"][1]
+    assert federated["Action"] == ["sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity"]
+    assert federated["Condition"] == {"StringEquals": {"aws:ResourceOrgID": ORG_ID}}
 
 
 def test_endpoint_security_group_allows_443_from_spoke_cidrs_only(network) -> None:

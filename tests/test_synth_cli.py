@@ -37,7 +37,7 @@ def test_synth_py_writes_org_stack_and_manifest(project: Path) -> None:
         *([f"baseline-{a}", a] for a in ("dev", "log-archive", "management", "prod", "security", "shared-services",
                                           "staging")), ["entra", "entra-tenant"], ["identity", "management"],
         ["network", "shared-services"], ["org", "management"]]
-    assert [line.split() for line in lines[10:14]] == [["entra", "entra-tenant", "6", "0"],
+    assert [line.split() for line in lines[10:14]] == [["entra", "entra-tenant", "7", "0"],
                                                        ["identity", "management", "32", "0"],
                                                        ["network", "shared-services", "58", "0"],
                                                        ["org", "management", "27", "0"]]

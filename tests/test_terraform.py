@@ -74,7 +74,7 @@ def test_identity_stack_with_known_ids_and_customer_policies_validates(project: 
         manifest.write_text(manifest.read_text() + f'id: "{account_id}"\n')
     config = project / "config" / "identity.yaml"
     config.write_text(config.read_text().replace(
-        "    permissions_boundary:\n      managed_policy: PowerUserAccess\n",
+        "    permissions_boundary:\n      managed_policy: AWSLambda_FullAccess\n",
         "    customer_managed_policies:\n      - name: lambda-logs\n"
         "    permissions_boundary:\n      customer_managed_policy: {name: developer-boundary, path: /team/}\n"))
     (tmp_path / "identity").mkdir()

@@ -12,6 +12,7 @@ protected := {
 	"aws_organizations_organizational_unit": "an OU",
 	"aws_organizations_account": "an AWS account",
 	"aws_kms_key": "a KMS key",
+	"aws_cloudwatch_log_group": "a log group",
 	"aws_s3_bucket": "an S3 bucket",
 	"aws_dynamodb_table": "a DynamoDB table",
 	"aws_cloudtrail": "a CloudTrail trail",

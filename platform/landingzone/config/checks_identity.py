@@ -19,6 +19,7 @@ from landingzone.config.identity import (
 )
 from landingzone.config.model import Account
 from landingzone.config.organization import OrganizationConfig
+from landingzone.config.uniqueness import unique
 from landingzone.config.yaml_source import Source, read_json
 from landingzone.errors import Problem
 
@@ -37,9 +38,9 @@ def check_identity(identity: IdentityConfig, src: Source, org: OrganizationConfi
                    root: Path, unreadable: Sequence[str] = ()) -> list[Problem]:
     """`unreadable` names manifests too broken to check: they count as accounts, and since their OU and tags
     are unknown, an assignment that selects nothing else is not reported (it may select them)."""
-    problems = _unique_names(src, "groups", list(identity.groups), "group")
-    problems += _unique_names(src, "permission_sets", [p.name for p in identity.permission_sets], "permission set",
-                              item_key="name")
+    problems = unique(src, ("groups",), list(identity.groups), "group", key=address_part)
+    problems += unique(src, ("permission_sets",), [p.name for p in identity.permission_sets], "permission set",
+                       item_key="name", key=address_part)
     for index, permission_set in enumerate(identity.permission_sets):
         if permission_set.inline_policy:
             problems += check_policy_file(src, ("permission_sets", index, "inline_policy"),
@@ -51,23 +52,6 @@ def check_identity(identity: IdentityConfig, src: Source, org: OrganizationConfi
         problems.append(src.problem(("entra", "stack"), "the entra stack needs identity_center.saml (acs_url and "
                                     "issuer_url, which the IAM Identity Center console shows; see "
                                     "runbooks/identity-center.md)"))
-    return problems
-
-
-def _unique_names(src: Source, section: str, names: list[str], what: str, item_key: str | None = None
-                  ) -> list[Problem]:
-    """Names are unique, and so are the Terraform address parts made from them."""
-    problems = []
-    seen: dict[str, tuple[str, int]] = {}
-    for index, name in enumerate(names):
-        loc: Loc = (section, index, item_key) if item_key else (section, index)
-        part = address_part(name)
-        if part in seen:
-            first, line = seen[part]
-            clash = "is listed twice" if first == name else f"names the same Terraform resources as '{first}'"
-            problems.append(src.problem(loc, f"{what} '{name}' {clash} (line {line}); {what} names are unique"))
-            continue
-        seen[part] = (name, src.line(loc))
     return problems
 
 
@@ -156,13 +140,10 @@ def check_saml(root: Path, manifests: Sequence[tuple[AccountManifest, Source]], 
         if federation.metadata not in checked:
             checked[federation.metadata] = _check_metadata(msrc, federation.metadata, root)
             problems += checked[federation.metadata]
-        seen: set[str] = set()
+        problems += unique(msrc, ("saml_federation", "roles"), [r.name for r in federation.roles], "role",
+                           item_key="name", key=address_part)
         for index, role in enumerate(federation.roles):
             loc: Loc = ("saml_federation", "roles", index)
-            if role.name in seen:
-                problems.append(msrc.problem((*loc, "name"), f"role '{role.name}' is listed twice; role names are "
-                                             "unique in an account"))
-            seen.add(role.name)
             if role.inline_policy:
                 problems += check_policy_file(msrc, (*loc, "inline_policy"), role.inline_policy, root)
     return problems

@@ -12,11 +12,13 @@ from landingzone.config.network import ASN_RANGES, NetworkConfig
 from landingzone.config.organization import OrganizationConfig
 from landingzone.config.regions import AZ_IDS
 from landingzone.config.subnets import misfit
+from landingzone.config.uniqueness import unique
 from landingzone.config.yaml_source import Source
 from landingzone.errors import Problem
 
 NETWORK_FILE = "config/network.yaml"
-VPC_PREFIXES = (16, 28)  # what AWS accepts for a VPC's primary CIDR
+VPC_PREFIXES = (16, 28)
+ANYWHERE = "0.0.0.0/0"  # what AWS accepts for a VPC's primary CIDR
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ def check_network(net: NetworkConfig | None, src: Source | None, org: Organizati
         return [] if src is not None else [
             s.problem(("network",), f"asks for a VPC but {NETWORK_FILE} does not exist; add it with the Transit "
                       "Gateway, segments and central endpoints") for _, s in spokes]
-    problems = _check_hub(net, src, org) + _check_segments(net, src)
+    problems = _check_hub(net, src, org) + _check_segments(net, src) + _check_lists(net, src, spokes)
     az_limit = len(availability_zones(net))
     segments = [s.name for s in net.segments]
     ranges: list[_Range] = []
@@ -55,6 +57,10 @@ def check_network(net: NetworkConfig | None, src: Source | None, org: Organizati
             ranges.append(_Range(network, f"reserved range '{reserved.name}'", src, ("reserved_ranges", index, "cidr")))
     for manifest, msrc in spokes:
         assert manifest.network is not None
+        if manifest.name == org.core_accounts.shared_services:
+            problems.append(msrc.problem(("network",), "the shared-services account holds the hub and the "
+                                         "endpoints VPC in the network stack; give its workloads their own account"))
+            continue
         spoke = manifest.network
         problems += _vpc_range(spoke.vpc_cidr, spoke.az_count, az_limit, net, msrc, ("network",),
                                f"account '{manifest.name}'", ranges)
@@ -95,6 +101,19 @@ def _check_hub(net: NetworkConfig, src: Source, org: OrganizationConfig) -> list
     if not availability_zones(net):
         problems.append(src.problem(("transit_gateway", "region"), f"landingzone does not know the AZ IDs of "
                                     f"'{hub.region}'; list them in transit_gateway.availability_zone_ids"))
+    return problems
+
+
+def _check_lists(net: NetworkConfig, src: Source, spokes: Sequence[tuple[AccountManifest, Source]]) -> list[Problem]:
+    problems = unique(src, ("central_endpoints", "services"), net.central_endpoints.services, "endpoint service")
+    problems += unique(src, ("hub_routes",), net.hub_routes, "hub route")
+    problems += unique(src, ("transit_gateway", "availability_zone_ids"),
+                       net.transit_gateway.availability_zone_ids or (), "zone ID")
+    egress = [m.name for m, _ in spokes if m.network and m.network.egress]
+    if ANYWHERE in net.hub_routes and egress:
+        problems.append(src.problem(("hub_routes", net.hub_routes.index(ANYWHERE)), f"{ANYWHERE} would clash with "
+                                    f"the NAT default route of {', '.join(egress)} (egress: true); route egress "
+                                    "through the hub or through NAT, not both"))
     return problems
 
 

@@ -16,12 +16,20 @@ from landingzone.constructs.naming import pin
 HTTPS = 443
 
 
-def endpoint_policy(organization_id: str) -> str:
-    return json.dumps({
-        "Version": "2012-10-17",
-        "Statement": [{"Sid": "OrganizationPrincipalsOnly", "Effect": "Allow", "Principal": "*", "Action": "*",
-                       "Resource": "*", "Condition": {"StringEquals": {"aws:PrincipalOrgID": organization_id}}}],
-    })
+# Web-identity and SAML sign-ins are unsigned STS calls: there is no principal yet, so aws:PrincipalOrgID is
+# absent and the statement above would deny them. They are admitted when the role assumed is the organization's.
+UNSIGNED_STS = ["sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity"]
+
+
+def endpoint_policy(service: str, organization_id: str) -> str:
+    statements: list[dict[str, object]] = [
+        {"Sid": "OrganizationPrincipalsOnly", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:PrincipalOrgID": organization_id}}}]
+    if service == "sts":
+        statements.append({"Sid": "FederatedSignInToOrganizationRoles", "Effect": "Allow", "Principal": "*",
+                           "Action": UNSIGNED_STS, "Resource": "*",
+                           "Condition": {"StringEquals": {"aws:ResourceOrgID": organization_id}}})
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
 
 
 class CentralEndpoints(Construct):
@@ -41,6 +49,6 @@ class CentralEndpoints(Construct):
             service: pin(VpcEndpoint(self, f"endpoint-{service}", vpc_id=vpc_id,
                                      service_name=f"com.amazonaws.{region}.{service}", vpc_endpoint_type="Interface",
                                      private_dns_enabled=False, subnet_ids=list(subnet_ids),
-                                     security_group_ids=[group.id], policy=endpoint_policy(organization_id),
+                                     security_group_ids=[group.id], policy=endpoint_policy(service, organization_id),
                                      tags={"Name": f"{name}-{service}"}), "vpc_endpoint", service)
             for service in services}

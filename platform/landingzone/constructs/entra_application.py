@@ -9,6 +9,9 @@ from cdktf_cdktf_provider_azuread.application import Application, ApplicationFea
 from cdktf_cdktf_provider_azuread.data_azuread_application_template import DataAzureadApplicationTemplate
 from cdktf_cdktf_provider_azuread.data_azuread_group import DataAzureadGroup
 from cdktf_cdktf_provider_azuread.service_principal import ServicePrincipal, ServicePrincipalFeatureTags
+from cdktf_cdktf_provider_azuread.service_principal_token_signing_certificate import (
+    ServicePrincipalTokenSigningCertificate,
+)
 from constructs import Construct
 
 from landingzone.constructs.naming import literal, pin
@@ -47,6 +50,11 @@ class EntraApplication(Construct):
             app_role_assignment_required=True,
             feature_tags=[ServicePrincipalFeatureTags(enterprise=True, gallery=True)],
         ), "service_principal")
+        # An application made from a template through Graph has no SAML signing key until one is added, and
+        # without it the federation metadata the runbook has Identity Center import carries no certificate.
+        pin(ServicePrincipalTokenSigningCertificate(
+            self, "signing-certificate", service_principal_id=self.service_principal.id,
+            display_name=literal(f"CN={display_name} SAML signing")), "signing_certificate")
         for key, name in sorted(groups.items()):
             group = DataAzureadGroup(self, f"group-{key}", display_name=literal(name), security_enabled=True)
             group.override_logical_id(key)

@@ -29,12 +29,14 @@ class FlowLogs(Construct):
         key = pin(KmsKey(self, "key", description=f"Flow logs of {name}", enable_key_rotation=True,
                          deletion_window_in_days=30, policy=json.dumps(_key_policy(account.account_id, region,
                                                                                    group_arn)),
-                         provider=provider), "kms_key", "flow_logs", name)
+                         lifecycle={"prevent_destroy": True}, provider=provider), "kms_key", "flow_logs", name)
         pin(KmsAlias(self, "alias", name=f"alias/landingzone/flow-logs/{name}", target_key_id=key.key_id,
                      provider=provider), "kms_alias", "flow_logs", name)
         group = pin(CloudwatchLogGroup(self, "group", name=group_name, retention_in_days=retention_days,
-                                       kms_key_id=key.arn, provider=provider), "log_group", "flow_logs", name)
-        role = pin(IamRole(self, "role", name=f"landingzone-flow-logs-{name}", assume_role_policy=json.dumps({
+                                       kms_key_id=key.arn, lifecycle={"prevent_destroy": True},
+                                       provider=provider), "log_group", "flow_logs", name)
+        # "lz-" keeps the role name within IAM's 64 characters for the longest account name (50)
+        role = pin(IamRole(self, "role", name=f"lz-flow-logs-{name}", assume_role_policy=json.dumps({
             "Version": "2012-10-17",
             "Statement": [{"Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
                            "Action": "sts:AssumeRole",

@@ -31,8 +31,9 @@ def build_identity_runbook(lz: LandingZone, outdir: Path) -> dict[str, str]:
         "## 1. Enable IAM Identity Center",
         "",
         f"In the management account, open IAM Identity Center in **{region}** and choose **Enable** (organization "
-        "instance). Then apply the `org` stack and the `identity` stack; `terraform output` of `identity` shows "
-        "`instance_arn`, `identity_store_id` and `access_portal_url`.",
+        "instance), after the `org` stack is applied. Do not apply the `identity` stack yet: it looks up the Entra "
+        "groups, which exist in Identity Center only after the first SCIM sync (step 3). The console's Settings page "
+        "shows the AWS access portal URL Entra needs as the sign-on URL.",
         "",
         "## 2. Switch the identity source to Entra ID (external identity provider)",
         "",
@@ -43,7 +44,7 @@ def build_identity_runbook(lz: LandingZone, outdir: Path) -> dict[str, str]:
         "| --- | --- |",
         f"| IAM Identity Center Assertion Consumer Service (ACS) URL | Reply URL: {acs} |",
         f"| IAM Identity Center issuer URL | Identifier (Entity ID): {issuer} |",
-        "| Sign-in URL | `access_portal_url` from the identity stack's outputs |",
+        "| AWS access portal URL (Settings page) | Sign on URL |",
         "",
         "Record the two URLs in `config/identity.yaml` under `identity_center.saml` (`acs_url`, `issuer_url`)"
         + (", re-synth and apply the `entra` stack, which sets them on the application." if entra_stack else
@@ -62,7 +63,8 @@ def build_identity_runbook(lz: LandingZone, outdir: Path) -> dict[str, str]:
         " (the groups assigned to the application" + (" by the `entra` stack)." if entra_stack else ")."),
         "",
         "Groups must exist in Identity Center (synced) before the `identity` stack can look them up: run the first "
-        "provisioning cycle, or *Provision on demand* for each group, before applying `identity`.",
+        "provisioning cycle, or *Provision on demand* for each group. Then apply the `identity` stack; its outputs "
+        "`instance_arn`, `identity_store_id` and `access_portal_url` confirm the instance it found.",
         "",
         "## 4. Renew the SCIM access token every year",
         "",
