@@ -262,3 +262,18 @@ def test_isolation_check_catches_a_segment_that_lets_nonprod_into_prod(project: 
     path.write_text(text)
     stacks = {name: synth_stack(project, name) for name in ("network", "baseline-prod", "baseline-dev")}
     assert can_reach(hub_wiring(stacks), "prod", "dev")
+
+
+def test_a_segment_that_does_not_reach_the_endpoints_gets_no_dns_or_endpoint_access(project: Path,
+                                                                                     synth_stack) -> None:
+    path = project / "config" / "network.yaml"
+    path.write_text(path.read_text().replace("segments:\n", "segments:\n  - name: quarantine\n"))
+    manifest = project / "accounts" / "dev.yaml"
+    manifest.write_text(manifest.read_text().replace("segment: nonprod", "segment: quarantine"))
+    dev, network = synth_stack(project, "baseline-dev"), synth_stack(project, "network")
+    assert not resources(dev, "aws_route53_zone_association")
+    assert "aws_route53_zone" not in dev.get("data", {})
+    rules = resources(network, "aws_vpc_security_group_ingress_rule").values()
+    assert SPOKES["dev"] not in {r["cidr_ipv4"] for r in rules}
+    assert set(hub_wiring({"network": network, "baseline-dev": dev})["dev"].propagates_to) == {
+        "acme-segment-quarantine"}
