@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from landingzone.config.account import AccountManifest
 from landingzone.config.checks_accounts import known
+from landingzone.config.model import LandingZone
 from landingzone.config.network import ASN_RANGES, NetworkConfig
 from landingzone.config.organization import OrganizationConfig
 from landingzone.config.regions import AZ_IDS
@@ -17,8 +18,8 @@ from landingzone.config.yaml_source import Source
 from landingzone.errors import Problem
 
 NETWORK_FILE = "config/network.yaml"
-VPC_PREFIXES = (16, 28)
-ANYWHERE = "0.0.0.0/0"  # what AWS accepts for a VPC's primary CIDR
+VPC_PREFIXES = (16, 28)  # what AWS accepts for a VPC's primary CIDR
+ANYWHERE = "0.0.0.0/0"
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class _Range:
     owner: str  # "account 'prod'", "the central endpoints VPC", "reserved range 'on-premises'"
     src: Source
     loc: tuple[str | int, ...]
+    is_vpc: bool = True
 
     @property
     def place(self) -> str:
@@ -54,7 +56,8 @@ def check_network(net: NetworkConfig | None, src: Source | None, org: Organizati
         if problem:
             problems.append(problem)
         elif network:
-            ranges.append(_Range(network, f"reserved range '{reserved.name}'", src, ("reserved_ranges", index, "cidr")))
+            ranges.append(_Range(network, f"reserved range '{reserved.name}'", src, ("reserved_ranges", index, "cidr"),
+                                 is_vpc=False))
     for manifest, msrc in spokes:
         assert manifest.network is not None
         if manifest.name == org.core_accounts.shared_services:
@@ -84,6 +87,14 @@ def reachable_segments(net: NetworkConfig, segment: str) -> tuple[str, ...]:
     if any(s.name == segment and s.isolate_attachments for s in net.segments):
         linked.discard(segment)
     return tuple(s.name for s in net.segments if s.name in linked)
+
+
+def endpoint_clients(lz: LandingZone) -> dict[str, str]:
+    """Spoke account → VPC CIDR, for every spoke whose segment reaches the endpoints' segment."""
+    assert lz.network is not None
+    segment = lz.network.central_endpoints.segment
+    return {a.name: a.manifest.network.vpc_cidr for a in lz.spokes()
+            if a.manifest.network and segment in reachable_segments(lz.network, a.manifest.network.segment)}
 
 
 def _check_hub(net: NetworkConfig, src: Source, org: OrganizationConfig) -> list[Problem]:
@@ -118,13 +129,9 @@ def _check_lists(net: NetworkConfig, src: Source, spokes: Sequence[tuple[Account
 
 
 def _check_segments(net: NetworkConfig, src: Source) -> list[Problem]:
-    problems = []
     names = [s.name for s in net.segments]
-    seen: set[str] = set()
+    problems = unique(src, ("segments",), names, "segment", item_key="name")
     for index, seg in enumerate(net.segments):
-        if seg.name in seen:
-            problems.append(src.problem(("segments", index, "name"), f"segment '{seg.name}' is declared twice"))
-        seen.add(seg.name)
         for key in ("reaches", "isolated_from"):
             for pos, other in enumerate(getattr(seg, key)):
                 if other not in names:
@@ -191,8 +198,7 @@ def _outside_hub_routes(net: NetworkConfig, src: Source, ranges: list[_Range]) -
     return [vpc.src.problem(vpc.loc, f"{vpc.network} of {vpc.owner} is outside every hub route "
                             f"({', '.join(net.hub_routes)}), so no VPC would route to it through the hub; "
                             f"widen hub_routes in {NETWORK_FILE}")
-            for vpc in ranges if not vpc.owner.startswith("reserved")
-            and not any(vpc.network.subnet_of(summary) for summary in summaries)]
+            for vpc in ranges if vpc.is_vpc and not any(vpc.network.subnet_of(summary) for summary in summaries)]
 
 
 def _overlaps(ranges: list[_Range]) -> list[Problem]:

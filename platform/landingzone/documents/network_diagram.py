@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from landingzone.config import LandingZone
-from landingzone.config.checks_network import reachable_segments
+from landingzone.config.checks_network import endpoint_clients, reachable_segments
 from landingzone.config.subnets import ENDPOINT_TIERS, SPOKE_TIERS, subnet_plan
 
 BEDROCK = "bedrock-runtime"
@@ -38,8 +38,7 @@ def network_diagram(lz: LandingZone, outdir: Path) -> dict[str, str]:
     lines += [f"  seg_{_id(a)} <-. routes .-> seg_{_id(b)}" for a, b in linked]
     if BEDROCK in endpoints.services:
         lines.append(f'  bedrock[("Amazon Bedrock")]\n  ep_{_id(BEDROCK)} == PrivateLink ==> bedrock')
-        lines += [f"  vpc_{_id(a.name)} -. private DNS, via TGW .-> ep_{_id(BEDROCK)}" for a in lz.spokes()
-                  if a.manifest.network and endpoints.segment in reachable_segments(net, a.manifest.network.segment)]
+        lines += [f"  vpc_{_id(name)} -. private DNS, via TGW .-> ep_{_id(BEDROCK)}" for name in endpoint_clients(lz)]
     return {"network.md": _document(lz, lines)}
 
 

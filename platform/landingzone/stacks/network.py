@@ -7,7 +7,7 @@ from cdktf import TerraformStack
 from constructs import Construct
 
 from landingzone.config import LandingZone
-from landingzone.config.checks_network import NETWORK_FILE, availability_zones, reachable_segments
+from landingzone.config.checks_network import NETWORK_FILE, availability_zones, endpoint_clients, reachable_segments
 from landingzone.config.subnets import ENDPOINT_TIERS, subnet_plan
 from landingzone.constructs.central_endpoints import CentralEndpoints
 from landingzone.constructs.flow_logs import FlowLogs
@@ -20,14 +20,6 @@ from landingzone.stacks.sources import SourceMap
 from landingzone.stacks.topology import StackSpec
 
 ENDPOINTS_VPC = "endpoints"
-
-
-def endpoint_clients(lz: LandingZone) -> dict[str, str]:
-    """Spoke account → VPC CIDR, for every spoke whose segment reaches the endpoints' segment."""
-    assert lz.network is not None
-    segment = lz.network.central_endpoints.segment
-    return {a.name: a.manifest.network.vpc_cidr for a in lz.spokes()
-            if a.manifest.network and segment in reachable_segments(lz.network, a.manifest.network.segment)}
 
 
 def build_network_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources: SourceMap) -> TerraformStack:
