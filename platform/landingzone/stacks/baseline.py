@@ -28,16 +28,14 @@ from landingzone.constructs.naming import pin
 from landingzone.constructs.transit_gateway import hub_name, segment_table_name
 from landingzone.constructs.vpc import Vpc
 from landingzone.constructs.zone_associations import ZoneAssociations
-from landingzone.stacks.providers import AccountProviders, local_backend
+from landingzone.stacks.providers import AccountProviders, account_stack
 from landingzone.stacks.sources import SourceMap
 from landingzone.stacks.topology import StackSpec
 
 
 def build_baseline_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources: SourceMap) -> TerraformStack:
-    stack = TerraformStack(scope, spec.name)
     account = lz.account(spec.account)
-    providers = AccountProviders(stack, lz, account, lz.organization.organization.home_region)
-    local_backend(stack, spec.name)
+    stack, providers = account_stack(scope, lz, spec.name, account, lz.organization.organization.home_region)
     sources.record(AccountGuardrails(stack, "guardrails", account=account.name), account.file)
     if lz.network is not None and account.manifest.network is not None:
         _spoke(stack, lz, lz.network, account, providers, sources)

@@ -39,7 +39,7 @@ from landingzone.config.identity import (
 from landingzone.constructs.account_assignments import AccountAssignments, AssignmentSpec, SyncedGroups
 from landingzone.constructs.permission_sets import PermissionSet, PermissionSetSpec, PolicyReference
 from landingzone.constructs.saml_federation import FederatedRoleSpec, SamlFederation
-from landingzone.stacks.providers import AccountProviders, local_backend
+from landingzone.stacks.providers import account_stack
 from landingzone.stacks.sources import SourceMap
 from landingzone.stacks.topology import StackSpec
 
@@ -49,12 +49,10 @@ INSTANCES = "identity_center"
 def build_identity_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources: SourceMap) -> TerraformStack:
     identity = lz.identity
     assert identity is not None, "stack_specs lists the identity stack only when config/identity.yaml exists"
-    stack = TerraformStack(scope, spec.name)
     settings = lz.organization.organization
     region = identity.identity_center.region or settings.home_region
     management = lz.management
-    providers = AccountProviders(stack, lz, management, region)
-    local_backend(stack, spec.name)
+    stack, providers = account_stack(scope, lz, spec.name, management, region)
     platform_tags = dict(management.tags)
 
     instances = DataAwsSsoadminInstances(stack, INSTANCES)

@@ -15,7 +15,7 @@ from landingzone.constructs.hub_attachment import HubAttachment
 from landingzone.constructs.private_zones import EndpointZones
 from landingzone.constructs.transit_gateway import TransitGatewayHub
 from landingzone.constructs.vpc import Vpc
-from landingzone.stacks.providers import AccountProviders, local_backend
+from landingzone.stacks.providers import account_stack
 from landingzone.stacks.sources import SourceMap
 from landingzone.stacks.topology import StackSpec
 
@@ -25,10 +25,9 @@ ENDPOINTS_VPC = "endpoints"
 def build_network_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources: SourceMap) -> TerraformStack:
     net = lz.network
     assert net is not None, "topology only lists the network stack when config/network.yaml exists"
-    stack = TerraformStack(scope, spec.name)
     region = net.transit_gateway.region
-    organization = AccountProviders(stack, lz, lz.account(spec.account), region).organization()
-    local_backend(stack, spec.name)
+    stack, providers = account_stack(scope, lz, spec.name, lz.account(spec.account), region)
+    organization = providers.organization()
     hub = sources.record(TransitGatewayHub(
         stack, "hub", organization=lz.organization.organization.name, asn=net.transit_gateway.amazon_side_asn,
         segments=[s.name for s in net.segments], organization_arn=organization.arn), NETWORK_FILE)

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from cdktf import LocalBackend, TerraformLocal, TerraformStack
 from cdktf_cdktf_provider_aws.data_aws_organizations_organization import DataAwsOrganizationsOrganization
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
+from constructs import Construct
 
 from landingzone.config import LandingZone
 from landingzone.config.model import Account
@@ -82,6 +83,15 @@ class AccountProviders:
         return aws_provider(self._stack, region=region, tags=tags,
                             account_id=None if own_credentials else self.account_id(account),
                             deployer_role=self._lz.organization.organization.deployer_role, alias=alias)
+
+
+def account_stack(scope: Construct, lz: LandingZone, name: str, account: Account,
+                  region: str) -> tuple[TerraformStack, AccountProviders]:
+    """An empty stack whose default provider works in `account` and `region`, with its local backend."""
+    stack = TerraformStack(scope, name)
+    providers = AccountProviders(stack, lz, account, region)
+    local_backend(stack, name)
+    return stack, providers
 
 
 def local_backend(stack: TerraformStack, name: str) -> LocalBackend:
