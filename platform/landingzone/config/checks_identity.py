@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,8 +18,9 @@ from landingzone.config.identity import (
 )
 from landingzone.config.model import Account
 from landingzone.config.organization import OrganizationConfig
+from landingzone.config.scp import minify
 from landingzone.config.uniqueness import unique
-from landingzone.config.yaml_source import Source, read_json
+from landingzone.config.yaml_source import Source, project_file, read_json
 from landingzone.errors import Problem
 
 IDENTITY_FILE = "config/identity.yaml"
@@ -109,17 +109,16 @@ def _check_targets(src: Source, loc: Loc, names: Sequence[str], ous: Sequence[st
 def check_policy_file(src: Source, loc: Loc, file: str, root: Path, limit: int = ROLE_INLINE_POLICY_MAX,
                       ) -> list[Problem]:
     """An IAM policy document in the project: present, JSON, a policy, and within `limit` once minified."""
-    path = (root / file).resolve()
-    if not path.is_relative_to(root):
-        return [src.problem(loc, f"'{file}' is outside the project; policy files live in policies/")]
-    if not path.is_file():
-        return [src.problem(loc, f"'{file}' does not exist (relative to the project root)")]
-    data, _, problems = read_json(path, file)
+    unreadable = project_file(src, loc, file, root, outside="policy files live in policies/",
+                              missing="relative to the project root")
+    if unreadable:
+        return [unreadable]
+    data, _, problems = read_json((root / file).resolve(), file)
     if problems:
         return problems
     if not isinstance(data, dict) or "Statement" not in data:
         return [Problem(file, 1, "", "is not an IAM policy: expected an object with Version and Statement")]
-    size = len(json.dumps(data, separators=(",", ":")))
+    size = len(minify(data))  # what synth uploads
     if size > limit:
         return [Problem(file, 1, "", f"is {size:,} characters once whitespace is removed; IAM allows {limit:,} "
                         "of inline policy per role (split it, or use managed policies)")]
@@ -152,12 +151,11 @@ def check_saml(root: Path, manifests: Sequence[tuple[AccountManifest, Source]], 
 def _check_metadata(msrc: Source, file: str, root: Path) -> list[Problem]:
     """Entra's federation metadata: an EntityDescriptor with an IdP SSO descriptor and a signing certificate."""
     loc: Loc = ("saml_federation", "metadata")
+    unreadable = project_file(msrc, loc, file, root, missing="download it from the Entra enterprise application's "
+                              "SAML page: Federation Metadata XML")
+    if unreadable:
+        return [unreadable]
     path = (root / file).resolve()
-    if not path.is_relative_to(root):
-        return [msrc.problem(loc, f"'{file}' is outside the project")]
-    if not path.is_file():
-        return [msrc.problem(loc, f"'{file}' does not exist (download it from the Entra enterprise application's "
-                             "SAML page: Federation Metadata XML)")]
     try:
         document: Any = ET.parse(path).getroot()
     except ET.ParseError as exc:

@@ -11,7 +11,7 @@ from landingzone.config.checks_accounts import ORG_FILE, known
 from landingzone.config.model import ROOT, target_keys
 from landingzone.config.organization import OrganizationConfig, Targets
 from landingzone.config.scp import RenderedScp, render_scp
-from landingzone.config.yaml_source import Source
+from landingzone.config.yaml_source import Source, project_file
 from landingzone.errors import Problem
 
 FULL_AWS_ACCESS = "FullAWSAccess"
@@ -37,13 +37,10 @@ def check_scps(org: OrganizationConfig, src: Source, root: Path,
             problems.append(src.problem((*loc, "name"), f"SCP name '{policy.name}' is used twice; names are unique"))
         seen.add(policy.name)
         problems += _check_targets(org, src, (*loc, "attach_to"), policy.attach_to, account_names)
-        if not (root / policy.file).resolve().is_relative_to(root):
-            problems.append(src.problem((*loc, "file"), f"'{policy.file}' is outside the project; SCP files live "
-                                        "in policies/scp/"))
-            continue
-        if not (root / policy.file).is_file():
-            problems.append(src.problem((*loc, "file"), f"'{policy.file}' does not exist (SCP files live in "
-                                        "policies/scp/, relative to the project root)"))
+        unreadable = project_file(src, (*loc, "file"), policy.file, root, outside="SCP files live in policies/scp/",
+                                  missing="SCP files live in policies/scp/, relative to the project root")
+        if unreadable:
+            problems.append(unreadable)
             continue
         scp, scp_problems = render_scp(policy, root, params)
         problems += scp_problems

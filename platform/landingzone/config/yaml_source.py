@@ -168,3 +168,15 @@ def read_json(path: Path, display: str) -> tuple[Any, str, list[Problem]]:
         return json.loads(text), text, []
     except json.JSONDecodeError as exc:
         return None, text, [Problem(display, exc.lineno, "", f"is not valid JSON: {exc.msg} (column {exc.colno})")]
+
+
+def project_file(src: Source, loc: Iterable[str | int], file: str, root: Path, *, missing: str,
+                 outside: str = "") -> Problem | None:
+    """Why a file a config names cannot be read, or None: it must exist and stay inside the project, so a
+    config cannot make synth read (and publish into Terraform) a file from elsewhere on the machine."""
+    path = (root / file).resolve()
+    if not path.is_relative_to(root):
+        return src.problem(loc, f"'{file}' is outside the project" + (f"; {outside}" if outside else ""))
+    if not path.is_file():
+        return src.problem(loc, f"'{file}' does not exist ({missing})")
+    return None

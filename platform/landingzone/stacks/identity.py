@@ -36,6 +36,7 @@ from landingzone.config.identity import (
     expand_assignments,
     managed_policy_arn,
 )
+from landingzone.config.scp import minify
 from landingzone.constructs.account_assignments import AccountAssignments, AssignmentSpec, SyncedGroups
 from landingzone.constructs.permission_sets import PermissionSet, PermissionSetSpec, PolicyReference
 from landingzone.constructs.saml_federation import FederatedRoleSpec, SamlFederation
@@ -103,7 +104,7 @@ def permission_set_spec(lz: LandingZone, ps: PermissionSetConfig, tags: dict[str
 
 
 def _minified(lz: LandingZone, file: str) -> str:
-    return json.dumps(json.loads((lz.root / file).read_text()), separators=(",", ":"))
+    return minify(json.loads((lz.root / file).read_text(encoding="utf-8")))
 
 
 def _saml_federation(stack: TerraformStack, lz: LandingZone, account: Account, federation: SamlFederationConfig,
