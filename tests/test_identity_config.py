@@ -77,7 +77,8 @@ def test_saml_federation_needs_identity_file(project: Path) -> None:
 def test_identity_file_is_optional(project: Path) -> None:
     (project / "config" / "identity.yaml").unlink()
     prod = project / "accounts" / "prod.yaml"
-    prod.write_text(prod.read_text().split("# API clients")[0])
+    text = prod.read_text()
+    prod.write_text(text[:text.index("# API clients")] + text[text.index("budget:"):])
     assert load_landing_zone(project).identity is None
 
 

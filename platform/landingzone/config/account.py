@@ -6,6 +6,7 @@ from pydantic import Field
 
 from landingzone.config.identity import SamlFederation
 from landingzone.config.network import AccountNetwork
+from landingzone.config.security import Budget
 from landingzone.config.types import AccountId, AccountName, Decommission, Email, OuPath, Strict, TagKey, TagValue
 
 
@@ -19,6 +20,7 @@ class AccountManifest(Strict):
     environment: prod
     owner: platform-team
     cost_center: CC-1001
+    budget: {monthly_limit_usd: 2500, alert_emails: [finops@example.com]}
     tags: {Project: meeting-recorder}
     ```
     """
@@ -28,7 +30,8 @@ class AccountManifest(Strict):
     ou: OuPath = Field(description="OU path from Root, `Workloads/Prod`; `Root` only for the management account.")
     environment: TagValue = Field(description="Becomes the `Environment` tag.")
     owner: TagValue = Field(description="Becomes the `Owner` tag.")
-    cost_center: TagValue | None = Field(default=None, description="Becomes the `CostCenter` tag when set.")
+    cost_center: TagValue = Field(description="Becomes the `CostCenter` tag: cost reports group by it.")
+    budget: Budget = Field(description="Monthly budget, alerts and cost anomaly detection; see Budget.")
     id: AccountId | None = Field(
         default=None, description="An existing account's ID: it is adopted with an import block instead of created."
     )
@@ -47,7 +50,4 @@ class AccountManifest(Strict):
         return bool(self.decommission and self.decommission.account)
 
     def base_tags(self) -> dict[str, str]:
-        tags = {"Environment": self.environment, "Owner": self.owner}
-        if self.cost_center is not None:
-            tags["CostCenter"] = self.cost_center
-        return tags
+        return {"Environment": self.environment, "Owner": self.owner, "CostCenter": self.cost_center}

@@ -95,6 +95,10 @@ def account_tags(org: OrganizationConfig, manifest: AccountManifest, msrc: Sourc
             problems.append(msrc.problem(("tags", key), f"tag '{key}' comes from the manifest's "
                                          f"{_field_for(key)} field; set it there, not under tags"))
     tags = {**org.default_tags, **manifest.tags, **base}
+    if "Project" not in tags and "Project" not in [t.key for t in org.required_tags]:
+        problems.append(msrc.problem(("tags",) if manifest.tags else (), "tag 'Project' is missing; every resource "
+                                     "carries Environment, Project, Owner, CostCenter and ManagedBy: set it under "
+                                     f"tags, or in default_tags in {ORG_FILE}"))
     for required in org.required_tags:
         if required.key not in tags:
             problems.append(msrc.problem(("tags",) if manifest.tags else (), f"required tag '{required.key}' is "

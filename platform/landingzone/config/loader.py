@@ -21,6 +21,7 @@ from landingzone.config.checks_decommission import check_decommission
 from landingzone.config.checks_identity import IDENTITY_FILE, check_identity, check_saml
 from landingzone.config.checks_network import NETWORK_FILE, check_network
 from landingzone.config.checks_scps import check_scps
+from landingzone.config.checks_security import check_budgets, check_security
 from landingzone.config.identity import IdentityConfig
 from landingzone.config.model import Account, LandingZone
 from landingzone.config.network import NetworkConfig
@@ -58,6 +59,8 @@ def load_landing_zone(root: Path | str) -> LandingZone:
     problems += check_accounts(org, org_src, manifests, unreadable)
     problems += check_decommission(org, org_src, manifests)
     problems += check_network(network, network_src, org, manifests)
+    problems += check_security(org, org_src, manifests, unreadable, identity)
+    problems += check_budgets(manifests)
     accounts = []
     for manifest, src in manifests:
         tags, tag_problems = account_tags(org, manifest, src)

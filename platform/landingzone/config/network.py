@@ -4,25 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from landingzone.config.types import NAME_PATTERN, Region, Strict
+from landingzone.config.types import NAME_PATTERN, LogRetentionDays, Region, Strict
 
 SegmentName = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
 # Interface endpoint services are named after the API's DNS label: `bedrock-runtime`, `secretsmanager`.
 EndpointService = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]{0,62}$")]
 Cidr = Annotated[str, StringConstraints(pattern=r"^\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}$")]
 AzId = Annotated[str, StringConstraints(pattern=r"^[a-z]+\d+-az\d+$")]  # use1-az1: a zone ID, not a zone name
-
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-                      3288, 3653)
-
-
-def _retention(days: int) -> int:
-    if days not in LOG_RETENTION_DAYS:
-        allowed = ", ".join(map(str, LOG_RETENTION_DAYS))
-        raise ValueError(f"is not a retention CloudWatch Logs offers (allowed: {allowed})")
-    return days
 
 # Private ASNs AWS accepts for a Transit Gateway's Amazon side (16-bit and 32-bit private ranges).
 ASN_RANGES = ((64512, 65534), (4200000000, 4294967294))
@@ -63,7 +53,7 @@ class CentralEndpoints(Strict):
 
 
 class FlowLogs(Strict):
-    retention_days: Annotated[int, AfterValidator(_retention)] = Field(
+    retention_days: LogRetentionDays = Field(
         default=365, description="CloudWatch Logs retention of VPC flow logs.")
 
 

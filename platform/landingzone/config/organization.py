@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from landingzone.config.security import BackupPolicy, SecurityConfig
 from landingzone.config.types import (
     AccountName,
     Decommission,
@@ -27,6 +28,7 @@ DEFAULT_SERVICE_PRINCIPALS = (
     "sso.amazonaws.com",
     "ram.amazonaws.com",
     "tagpolicies.tag.amazonaws.com",
+    "backup.amazonaws.com",
 )
 
 
@@ -54,8 +56,8 @@ class OrganizationSettings(Strict):
     )
     enabled_policy_types: tuple[Literal["SERVICE_CONTROL_POLICY", "TAG_POLICY", "BACKUP_POLICY",
                                         "AISERVICES_OPT_OUT_POLICY"], ...] = Field(
-        default=("SERVICE_CONTROL_POLICY", "TAG_POLICY"),
-        description="Organization policy types to enable. Left out: SCPs and tag policies.",
+        default=("SERVICE_CONTROL_POLICY", "TAG_POLICY", "BACKUP_POLICY"),
+        description="Organization policy types to enable. Left out: SCP, tag and backup policies.",
     )
 
 
@@ -132,6 +134,10 @@ class OrganizationConfig(Strict):
     decommission: Decommission | None = Field(
         default=None, description="Organization-wide resources (OUs, policies) that may be deleted or replaced."
     )
+    security: SecurityConfig | None = Field(default=None, description="Organization-wide detection and the "
+                                            "`security` stack; see SecurityConfig.")
+    backup_policy: BackupPolicy | None = Field(default=None, description="Daily AWS Backup of resources tagged "
+                                               "`Backup=daily`, in every account; see BackupPolicy.")
     scp_parameters: dict[str, str | list[str]] = Field(
         default_factory=dict,
         description="Values for `{{ name }}` placeholders. `allowed_regions` and `home_region` are always defined.",

@@ -11,7 +11,7 @@ Loc = tuple[str | int, ...]
 
 
 def unique(src: Source, section: Loc, names: Sequence[str], what: str, item_key: str | None = None,
-           key: Callable[[str], str] = str) -> list[Problem]:
+           key: Callable[[str], str] = str, rule: str | None = None) -> list[Problem]:
     """One problem per repeat. `key` maps a name to what must be unique (e.g. its address part), so two names
     that would build the same Terraform resource are caught at validation, not as a synth crash."""
     problems = []
@@ -22,7 +22,8 @@ def unique(src: Source, section: Loc, names: Sequence[str], what: str, item_key:
         if part in seen:
             first, line = seen[part]
             clash = "is listed twice" if first == name else f"names the same Terraform resources as '{first}'"
-            problems.append(src.problem(loc, f"{what} '{name}' {clash} (line {line}); {what} names are unique"))
+            problems.append(src.problem(loc, f"{what} '{name}' {clash} (line {line}); "
+                                        f"{rule or what + ' names are unique'}"))
             continue
         seen[part] = (name, src.line(loc))
     return problems
