@@ -26,7 +26,8 @@ class OrganizationPolicy(Construct):
     def __init__(self, scope: Construct, id_: str, *, name: str, policy_type: str, content: str,
                  description: str, targets: Sequence[PolicyTarget], tags: Mapping[str, str] | None = None) -> None:
         super().__init__(scope, id_)
-        prefix = {"SERVICE_CONTROL_POLICY": "scp", "TAG_POLICY": "tag_policy"}.get(policy_type, policy_type.lower())
+        prefix = {"SERVICE_CONTROL_POLICY": "scp", "TAG_POLICY": "tag_policy",
+                  "BACKUP_POLICY": "backup_policy"}.get(policy_type, policy_type.lower())
         self.resource = pin(OrganizationsPolicy(
             self, "policy",
             name=literal(name),

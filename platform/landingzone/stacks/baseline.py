@@ -1,5 +1,5 @@
-"""The `baseline-<account>` stack: what every account carries (account guardrails) and, for a spoke, its
-VPC on the hub."""
+"""The `baseline-<account>` stack: what every account carries (guardrails, roles, its environment's key,
+budget, Config recording, backup vault) and, for a spoke, its VPC on the hub."""
 
 from __future__ import annotations
 
@@ -12,19 +12,30 @@ from cdktf_cdktf_provider_aws.data_aws_ec2_transit_gateway_route_table import (
     DataAwsEc2TransitGatewayRouteTable,
     DataAwsEc2TransitGatewayRouteTableFilter,
 )
+from cdktf_cdktf_provider_aws.iam_service_linked_role import IamServiceLinkedRole
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from landingzone.config import LandingZone
+from landingzone.config.checks_accounts import ORG_FILE
 from landingzone.config.checks_network import availability_zones, reachable_segments
+from landingzone.config.checks_security import log_bucket_name
 from landingzone.config.model import Account
 from landingzone.config.network import NetworkConfig
+from landingzone.config.security import RoleTrust
 from landingzone.config.subnets import subnet_plan
+from landingzone.constructs.access_analyzer import AccountAccessAnalyzer
 from landingzone.constructs.account_guardrails import AccountGuardrails
+from landingzone.constructs.account_roles import AccountRoles
+from landingzone.constructs.backup_vault import BackupRole, BackupVault
+from landingzone.constructs.config_recorder import ConfigRecorder
+from landingzone.constructs.cost_controls import CostControls
+from landingzone.constructs.environment_key import EnvironmentKey
 from landingzone.constructs.flow_logs import FlowLogs
 from landingzone.constructs.gateway_endpoints import GatewayEndpoints
 from landingzone.constructs.hub_attachment import HubAttachment
 from landingzone.constructs.naming import pin
+from landingzone.constructs.permissions_boundary import PermissionsBoundary
 from landingzone.constructs.transit_gateway import hub_name, segment_table_name
 from landingzone.constructs.vpc import Vpc
 from landingzone.constructs.zone_associations import ZoneAssociations
@@ -35,11 +46,49 @@ from landingzone.stacks.topology import StackSpec
 
 def build_baseline_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources: SourceMap) -> TerraformStack:
     account = lz.account(spec.account)
-    stack, providers = account_stack(scope, lz, spec.name, account, lz.organization.organization.home_region)
+    home = lz.organization.organization.home_region
+    stack, providers = account_stack(scope, lz, spec.name, account, home)
     sources.record(AccountGuardrails(stack, "guardrails", account=account.name), account.file)
+    sources.record(AccountAccessAnalyzer(stack, "access-analyzer", account=account.name), account.file)
+    _identity_and_keys(stack, lz, account, providers, sources)
+    sources.record(CostControls(stack, "cost", account=account.name, budget=account.manifest.budget), account.file)
+    security = lz.organization.security
+    if security is not None and security.enabled("config"):
+        _config_recording(stack, lz, account, providers, sources)
     if lz.network is not None and account.manifest.network is not None:
         _spoke(stack, lz, lz.network, account, providers, sources)
     return stack
+
+
+def _identity_and_keys(stack: TerraformStack, lz: LandingZone, account: Account, providers: AccountProviders,
+                       sources: SourceMap) -> None:
+    account_id = providers.account_id(account)
+    trust = lz.organization.security.role_trust if lz.organization.security else RoleTrust()
+    boundary = sources.record(PermissionsBoundary(stack, "boundary", account_id=account_id), ORG_FILE)
+    roles = sources.record(AccountRoles(stack, "roles", account_id=account_id,
+                                        region=lz.organization.organization.home_region,
+                                        boundary_arn=boundary.policy.arn, admin=trust.admin,
+                                        power_user=trust.power_user, read_only=trust.read_only), ORG_FILE)
+    users = roles.users()
+    if lz.organization.backup_policy is not None:
+        users.append(sources.record(BackupRole(stack, "backup-role"), ORG_FILE).role.arn)
+    key = sources.record(EnvironmentKey(stack, "environment-key", environment=account.manifest.environment,
+                                        account_id=account_id, users=users), account.file)
+    if lz.organization.backup_policy is not None:
+        sources.record(BackupVault(stack, "backup-vault", kms_key_arn=key.key.arn), ORG_FILE)
+
+
+def _config_recording(stack: TerraformStack, lz: LandingZone, account: Account, providers: AccountProviders,
+                      sources: SourceMap) -> None:
+    settings = lz.organization.organization
+    log_archive = lz.account(lz.organization.core_accounts.log_archive)
+    bucket = log_bucket_name(settings.name, "audit", providers.account_id(log_archive))
+    role = pin(IamServiceLinkedRole(stack, "config-role", aws_service_name="config.amazonaws.com"),
+               "service_linked_role", "config")
+    for region in settings.allowed_regions:
+        sources.record(ConfigRecorder(stack, f"config-{region}", region=region, home=region == settings.home_region,
+                                      role_arn=role.arn, bucket=bucket, provider=providers.get(account, region)),
+                       ORG_FILE)
 
 
 def _spoke(stack: TerraformStack, lz: LandingZone, net: NetworkConfig, account: Account,

@@ -11,7 +11,9 @@ from constructs import Construct
 from landingzone.config import LandingZone
 from landingzone.config.model import target_keys
 from landingzone.config.organization import RequiredTag, Targets
+from landingzone.config.security import BackupPolicy
 from landingzone.constructs.accounts import AccountSpec, MemberAccount
+from landingzone.constructs.backup_vault import BACKUP_ROLE, VAULT_NAME
 from landingzone.constructs.ids import logical_id
 from landingzone.constructs.naming import pin
 from landingzone.constructs.organization import Organization
@@ -60,22 +62,58 @@ def build_org_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources:
         sources.record(OrganizationPolicy(
             stack, f"scp-{scp.name}", name=scp.name, policy_type="SERVICE_CONTROL_POLICY", content=scp.content,
             description=scp.description, targets=resolve(scp.attach_to), tags=platform_tags), scp.file)
-    if lz.organization.required_tags and "TAG_POLICY" in settings.enabled_policy_types:
+    backup = lz.organization.backup_policy
+    if "TAG_POLICY" in settings.enabled_policy_types:
         sources.record(OrganizationPolicy(
             stack, "tag-policy", name="required-tags", policy_type="TAG_POLICY",
-            content=tag_policy_document(lz.organization.required_tags),
+            content=tag_policy_document(lz.organization.required_tags, backup is not None),
             description=f"Tags every {settings.name} resource carries, with their allowed values.",
+            targets=resolve(Targets(root=True)), tags=platform_tags), org_file)
+    if backup is not None:
+        sources.record(OrganizationPolicy(
+            stack, "backup-policy", name="daily-backups", policy_type="BACKUP_POLICY",
+            content=backup_policy_document(backup, settings.home_region),
+            description=f"Daily AWS Backup of every {settings.name} resource tagged {BACKUP_TAG}={BACKUP_VALUE}.",
             targets=resolve(Targets(root=True)), tags=platform_tags), org_file)
     return stack
 
 
-def tag_policy_document(required: tuple[RequiredTag, ...]) -> str:
-    """A tag policy fixing each required key's capitalisation and, where config lists them, its values."""
-    tags: dict[str, dict[str, object]] = {}
+# Every resource carries these through the providers' default tags; `Backup` selects what the backup policy saves.
+MANDATORY_TAGS = ("Environment", "Project", "Owner", "CostCenter", "ManagedBy")
+BACKUP_TAG, BACKUP_VALUE = "Backup", "daily"
+
+
+def tag_policy_document(required: tuple[RequiredTag, ...], backups: bool) -> str:
+    """A tag policy fixing the capitalisation of every landingzone tag key and, where config lists them, the
+    values; `Backup` may only be `daily` while the backup policy selects on it, so a typo is reported rather
+    than silently never backed up."""
+    rules: dict[str, dict[str, object]] = {key: {"tag_key": {"@@assign": key}} for key in MANDATORY_TAGS}
+    rules["ManagedBy"]["tag_value"] = {"@@assign": ["landingzone"]}
+    if backups:
+        rules[BACKUP_TAG] = {"tag_key": {"@@assign": BACKUP_TAG}, "tag_value": {"@@assign": [BACKUP_VALUE]}}
     for tag in required:
         rule: dict[str, object] = {"tag_key": {"@@assign": tag.key}}
         if tag.values:
             rule["tag_value"] = {"@@assign": list(tag.values)}
-        tags[tag.key.lower()] = rule
-    return json.dumps({"tags": tags}, separators=(",", ":"))
+        rules[tag.key] = rule
+    return json.dumps({"tags": {key.lower(): rules[key] for key in sorted(rules)}}, separators=(",", ":"))
+
+
+def backup_policy_document(backup: BackupPolicy, home_region: str) -> str:
+    """One daily plan into each account's `landingzone` vault, selecting by tag with the baseline's backup role.
+    `$account` is the backup policy's own variable for the member account's ID, filled in by AWS."""
+    plan = {
+        "regions": {"@@assign": list(backup.regions) or [home_region]},
+        "rules": {"daily": {
+            "schedule_expression": {"@@assign": backup.schedule},
+            "start_backup_window_minutes": {"@@assign": "60"},
+            "complete_backup_window_minutes": {"@@assign": "720"},
+            "lifecycle": {"delete_after_days": {"@@assign": str(backup.retention_days)}},
+            "target_backup_vault_name": {"@@assign": VAULT_NAME}}},
+        "selections": {"tags": {"tagged-daily": {
+            "iam_role_arn": {"@@assign": f"arn:aws:iam::$account:role/{BACKUP_ROLE}"},
+            "tag_key": {"@@assign": BACKUP_TAG},
+            "tag_value": {"@@assign": [BACKUP_VALUE]}}}},
+    }
+    return json.dumps({"plans": {"landingzone-daily": plan}}, separators=(",", ":"))
 

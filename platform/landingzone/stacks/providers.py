@@ -50,6 +50,7 @@ class AccountProviders:
         self._stack, self._lz = stack, lz
         self._providers: dict[tuple[str, str], AwsProvider] = {}
         self._organization: DataAwsOrganizationsOrganization | None = None
+        self._locals: set[str] = set()
         self._providers[(primary.name, region)] = self._make(primary, region, alias=None)
 
     def get(self, account: Account, region: str) -> AwsProvider:
@@ -59,11 +60,20 @@ class AccountProviders:
         return self._providers[key]
 
     def account_id(self, account: Account) -> str:
-        """The manifest's `id`, or an expression Terraform resolves from the organization's account list."""
+        """The manifest's `id`, or an expression Terraform resolves from the organization's account list.
+
+        The expression names a local of its own (`local.account_id_log_archive`) rather than indexing the map
+        by email in place: it has no quotes, so it survives being embedded in a JSON policy document.
+        """
         if account.manifest.id:
             return account.manifest.id
         self.organization()
-        return f"${{local.{ACCOUNT_IDS}[{json.dumps(account.manifest.email.lower())}]}}"
+        name = "account_id_" + account.name.replace("-", "_")  # names have no `_`, so this stays one-to-one
+        if name not in self._locals:
+            self._locals.add(name)
+            TerraformLocal(self._stack, name, f"${{local.{ACCOUNT_IDS}[{json.dumps(account.manifest.email.lower())}]}}"
+                           ).override_logical_id(name)
+        return f"${{local.{name}}}"
 
     def organization(self) -> DataAwsOrganizationsOrganization:
         """The organization, read in the management account (member accounts cannot list its accounts)."""

@@ -41,6 +41,10 @@ def stack_specs(lz: LandingZone) -> tuple[StackSpec, ...]:
         if lz.identity.entra and lz.identity.entra.stack:
             specs.append(StackSpec("entra", "entra-tenant", "landingzone.stacks.entra:build_entra_stack", ("org",),
                                    validate=False))
+    security = lz.organization.security
+    if security is not None:
+        specs.append(StackSpec("security", security.delegated_administrator,
+                               "landingzone.stacks.security:build_security_stack", ("org",)))
     if lz.network is not None:
         specs.append(StackSpec("network", core.shared_services, "landingzone.stacks.network:build_network_stack",
                                ("org",)))
@@ -48,10 +52,15 @@ def stack_specs(lz: LandingZone) -> tuple[StackSpec, ...]:
     for account in lz.accounts:
         if account.decommissioned:
             continue
-        # Spokes look the hub up at plan time, so the network stack must be applied first.
+        # Spokes look the hub up at plan time, and Config records into the security stack's archive: both
+        # must be applied first.
+        after = ["org"]
+        if security is not None and security.enabled("config"):
+            after.append("security")
+        if account.name in spokes:
+            after.append("network")
         specs.append(StackSpec(f"baseline-{account.name}", account.name,
-                               "landingzone.stacks.baseline:build_baseline_stack",
-                               ("org", "network") if account.name in spokes else ("org",)))
+                               "landingzone.stacks.baseline:build_baseline_stack", tuple(after)))
     return tuple(specs)
 
 

@@ -1,0 +1,52 @@
+"""An account's monthly budget with alerts, and cost anomaly detection sent to the same people."""
+
+from __future__ import annotations
+
+from cdktf_cdktf_provider_aws.budgets_budget import BudgetsBudget, BudgetsBudgetNotification
+from cdktf_cdktf_provider_aws.ce_anomaly_monitor import CeAnomalyMonitor
+from cdktf_cdktf_provider_aws.ce_anomaly_subscription import (
+    CeAnomalySubscription,
+    CeAnomalySubscriptionSubscriber,
+    CeAnomalySubscriptionThresholdExpression,
+    CeAnomalySubscriptionThresholdExpressionDimension,
+)
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+from constructs import Construct
+
+from landingzone.config.security import Budget
+from landingzone.constructs.naming import pin
+
+
+def _amount(value: float) -> str:
+    return f"{value:.2f}"
+
+
+class CostControls(Construct):
+    """Alerts on actual spend at each threshold, and on a forecast above the limit; anomalies (by service)
+    with at least the configured impact, in a daily digest (AWS allows email only for daily or weekly)."""
+
+    def __init__(self, scope: Construct, id_: str, *, account: str, budget: Budget,
+                 provider: AwsProvider | None = None) -> None:
+        super().__init__(scope, id_)
+        emails = list(budget.alert_emails)
+        notifications = [BudgetsBudgetNotification(comparison_operator="GREATER_THAN", threshold=threshold,
+                                                    threshold_type="PERCENTAGE", notification_type="ACTUAL",
+                                                    subscriber_email_addresses=emails)
+                         for threshold in budget.alert_thresholds]
+        notifications.append(BudgetsBudgetNotification(comparison_operator="GREATER_THAN", threshold=100,
+                                                       threshold_type="PERCENTAGE", notification_type="FORECASTED",
+                                                       subscriber_email_addresses=emails))
+        pin(BudgetsBudget(self, "budget", name=f"landingzone-{account}-monthly", budget_type="COST",
+                          time_unit="MONTHLY", limit_amount=_amount(budget.monthly_limit_usd), limit_unit="USD",
+                          notification=notifications, provider=provider), "budget", account)
+        monitor = pin(CeAnomalyMonitor(self, "monitor", name=f"landingzone-{account}-services",
+                                       monitor_type="DIMENSIONAL", monitor_dimension="SERVICE", provider=provider),
+                      "anomaly_monitor", account)
+        pin(CeAnomalySubscription(
+            self, "subscription", name=f"landingzone-{account}-anomalies", frequency="DAILY",
+            monitor_arn_list=[monitor.arn], provider=provider,
+            subscriber=[CeAnomalySubscriptionSubscriber(type="EMAIL", address=email) for email in emails],
+            threshold_expression=CeAnomalySubscriptionThresholdExpression(
+                dimension=CeAnomalySubscriptionThresholdExpressionDimension(
+                    key="ANOMALY_TOTAL_IMPACT_ABSOLUTE", match_options=["GREATER_THAN_OR_EQUAL"],
+                    values=[_amount(budget.anomaly_threshold_usd)]))), "anomaly_subscription", account)

@@ -1,0 +1,75 @@
+"""The account's permissions boundary: the ceiling of every baseline role and of every role they create."""
+
+from __future__ import annotations
+
+import json
+
+from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+from constructs import Construct
+
+from landingzone.constructs.naming import pin
+
+BOUNDARY_NAME = "landingzone-boundary"
+# Roles and policies that application teams create live under this path, and must carry the boundary.
+WORKLOAD_PATH = "workloads"
+
+# What no bounded role may do, whatever its own policy says: switch off detection, logging, encryption or
+# backups, or widen the account's guardrails.
+PROTECTED_ACTIONS = (
+    "cloudtrail:StopLogging", "cloudtrail:DeleteTrail", "cloudtrail:UpdateTrail", "cloudtrail:PutEventSelectors",
+    "guardduty:DeleteDetector", "guardduty:UpdateDetector", "guardduty:DisassociateFromAdministratorAccount",
+    "guardduty:DisassociateFromMasterAccount", "securityhub:DisableSecurityHub",
+    "securityhub:DisassociateFromAdministratorAccount", "securityhub:DisassociateFromMasterAccount",
+    "config:StopConfigurationRecorder", "config:DeleteConfigurationRecorder", "config:DeleteDeliveryChannel",
+    "access-analyzer:DeleteAnalyzer", "ec2:DisableEbsEncryptionByDefault", "s3:PutAccountPublicAccessBlock",
+    "kms:ScheduleKeyDeletion", "kms:DisableKey", "backup:DeleteBackupVault", "backup:PutBackupVaultAccessPolicy",
+    "ce:DeleteAnomalyMonitor", "ce:DeleteAnomalySubscription", "budgets:ModifyBudget",
+)
+
+
+def boundary_arn(account_id: str) -> str:
+    return f"arn:aws:iam::{account_id}:policy/landingzone/{BOUNDARY_NAME}"
+
+
+class PermissionsBoundary(Construct):
+    """Everything outside IAM, Organizations and Account settings; in IAM, reading, and managing roles and
+    policies under `/workloads/` only while they carry this same boundary, so nothing a bounded role creates
+    can exceed it. The boundary itself, and the protected actions, are out of reach."""
+
+    def __init__(self, scope: Construct, id_: str, *, account_id: str, provider: AwsProvider | None = None) -> None:
+        super().__init__(scope, id_)
+        arn = boundary_arn(account_id)
+        workload_roles = f"arn:aws:iam::{account_id}:role/{WORKLOAD_PATH}/*"
+        statements = [
+            {"Sid": "ServicesOutsideIdentityAndOrganization", "Effect": "Allow",
+             "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"},
+            {"Sid": "ReadIam", "Effect": "Allow", "Action": ["iam:Get*", "iam:List*", "iam:GenerateServiceLastAccessedDetails",
+                                                             "iam:SimulatePrincipalPolicy"], "Resource": "*"},
+            {"Sid": "ServiceLinkedRoles", "Effect": "Allow", "Action": "iam:CreateServiceLinkedRole",
+             "Resource": f"arn:aws:iam::{account_id}:role/aws-service-role/*"},
+            {"Sid": "PassBaselineAndWorkloadRoles", "Effect": "Allow", "Action": "iam:PassRole",
+             "Resource": [workload_roles, f"arn:aws:iam::{account_id}:role/landingzone/LambdaExecutionRole",
+                          f"arn:aws:iam::{account_id}:role/landingzone/APIGatewayRole"]},
+            {"Sid": "CreateWorkloadRolesWithThisBoundary", "Effect": "Allow",
+             "Action": ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:AttachRolePolicy",
+                        "iam:DetachRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy"],
+             "Resource": workload_roles, "Condition": {"StringEquals": {"iam:PermissionsBoundary": arn}}},
+            {"Sid": "KeepWorkloadRoles", "Effect": "Allow",
+             "Action": ["iam:DeleteRole", "iam:TagRole", "iam:UntagRole", "iam:UpdateRole",
+                        "iam:UpdateAssumeRolePolicy", "iam:UpdateRoleDescription"], "Resource": workload_roles},
+            {"Sid": "KeepWorkloadPolicies", "Effect": "Allow",
+             "Action": ["iam:CreatePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion",
+                        "iam:SetDefaultPolicyVersion", "iam:TagPolicy", "iam:UntagPolicy"],
+             "Resource": f"arn:aws:iam::{account_id}:policy/{WORKLOAD_PATH}/*"},
+            {"Sid": "NoBoundaryChanges", "Effect": "Deny",
+             "Action": ["iam:CreatePolicyVersion", "iam:DeletePolicy", "iam:DeletePolicyVersion",
+                        "iam:SetDefaultPolicyVersion"], "Resource": arn},
+            {"Sid": "NoBoundaryRemoval", "Effect": "Deny", "Action": "iam:DeleteRolePermissionsBoundary",
+             "Resource": "*"},
+            {"Sid": "NoSecurityTampering", "Effect": "Deny", "Action": list(PROTECTED_ACTIONS), "Resource": "*"},
+        ]
+        self.policy = pin(IamPolicy(self, "policy", name=BOUNDARY_NAME, path="/landingzone/",
+                                    description="Ceiling of every landingzone role and of the roles they create.",
+                                    policy=json.dumps({"Version": "2012-10-17", "Statement": statements}),
+                                    provider=provider), "iam_policy", "boundary")
