@@ -32,6 +32,8 @@ email: aws-{name}@acme-corp.example
 ou: {ou}
 environment: dev
 owner: team-{i}
+cost_center: CC-{i}
+budget: {{monthly_limit_usd: 250, alert_emails: [team-{i}@acme-corp.example]}}
 tags: {{Project: bench}}
 network: {{vpc_cidr: {cidr}, segment: {segment}, az_count: 2}}
 """
@@ -75,6 +77,7 @@ def main() -> None:
             ("synth org", 3, lambda p: synth(p, Path(tmp) / "out", "org")),
             ("synth network", 3, lambda p: synth(p, Path(tmp) / "out", "network")),
             ("synth baseline-prod", 3, lambda p: synth(p, Path(tmp) / "out", "baseline-prod")),
+            ("synth security", 3, lambda p: synth(p, Path(tmp) / "out", "security")),
         ):
             base = timed(action, small, repeats)
             scaled = timed(action, large, repeats)

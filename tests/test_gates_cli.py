@@ -17,12 +17,16 @@ pytestmark = [pytest.mark.synth, pytest.mark.terraform]
 def test_check_passes_on_the_example_and_writes_reports(project: Path, example_synth: Path, capsys) -> None:
     assert main(["check", "--root", str(project), "--out", str(example_synth)]) == 0
     out = capsys.readouterr().out
-    assert "terraform validate: 10 stacks run, 0 failed" in out  # all but entra, which cannot be validated here
+    assert "terraform validate: 11 stacks run, 0 failed" in out  # all but entra, which cannot be validated here
     assert "landingzone: gates passed;" in out
     sarif = json.loads((project / "reports" / "gates.sarif").read_text())
     assert sarif["version"] == "2.1.0"
-    # only the reviewed suppression (the AdminAccess permission set), reported as a note
-    assert [(r["ruleId"], r["level"]) for r in sarif["runs"][0]["results"]] == [("CKV_AWS_274", "note")]
+    # only reviewed suppressions, reported as notes: one finding per entry of suppressions.yaml and stack it covers
+    results = sarif["runs"][0]["results"]
+    assert {r["level"] for r in results} == {"note"}
+    assert sorted({r["ruleId"] for r in results}) == [
+        "CKV2_AWS_48", "CKV2_AWS_62", "CKV_AWS_144", "CKV_AWS_145", "CKV_AWS_252", "CKV_AWS_274", "CKV_LZ_3"]
+    assert len(results) == 1 + 7 * 3 + 6  # AdminAccess; per baseline: AdminRole, boundary, recorder; security: 6
     junit = ET.parse(project / "reports" / "gates.junit.xml").getroot()
     assert (junit.tag, junit.get("failures")) == ("testsuites", "0")
 

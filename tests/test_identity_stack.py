@@ -75,7 +75,7 @@ def test_one_assignment_per_group_permission_set_and_account(identity_stack, exa
         "principal_type": "GROUP",
         "principal_id": "${data.aws_identitystore_group.aws-developers.group_id}",
         "target_type": "AWS_ACCOUNT",
-        "target_id": '${local.account_ids["aws-staging@acme-corp.example"]}',
+        "target_id": '${local.account_id_staging}',
         "depends_on": ["aws_ssoadmin_managed_policy_attachment.PowerUserAccess__PowerUserAccess"],
     })
     assert assignments["aws-lambda-team__LambdaDeveloper__prod"]["depends_on"] == [
@@ -123,7 +123,8 @@ def test_adding_an_account_to_an_ou_only_adds_assignments(project: Path, synth_s
     before = resources(identity_stack, "aws_ssoadmin_account_assignment")
     (project / "accounts" / "qa.yaml").write_text(
         "name: qa\nemail: aws-qa@acme-corp.example\nou: Workloads/NonProd\nenvironment: staging\n"
-        "owner: meeting-recorder-team\ntags:\n  Project: meeting-recorder\n")
+        "owner: meeting-recorder-team\ncost_center: CC-2000\ntags:\n  Project: meeting-recorder\n"
+        "budget: {monthly_limit_usd: 300, alert_emails: [qa@acme-corp.example]}\n")
     after = _assignments_after(project, synth_stack)
     assert {k: after[k] for k in before} == before
     assert set(after) - set(before) == {f"{g}__qa" for g in (
@@ -137,7 +138,7 @@ def test_saml_federation_builds_provider_and_roles_in_the_account(identity_stack
     assert_subset(provider, {"name": "EntraID", "saml_metadata_document": metadata, "provider": "aws.prod_us-east-1"})
     aliased = next(p for p in identity_stack["provider"]["aws"] if p.get("alias") == "prod_us-east-1")
     assert aliased["assume_role"][0]["role_arn"] == (
-        'arn:aws:iam::${local.account_ids["aws-prod@acme-corp.example"]}:role/LandingZoneDeployer')
+        'arn:aws:iam::${local.account_id_prod}:role/LandingZoneDeployer')
     assert aliased["default_tags"][0]["tags"]["Environment"] == "prod"
 
 

@@ -56,15 +56,17 @@ def test_an_organization_without_network_yaml_has_no_network_stacks(project: Pat
         manifest.write_text(re.sub(r"(?m)^network:\n(?:  .*\n)*", "", manifest.read_text()))
     specs = stack_specs(load_landing_zone(project))
     assert "network" not in [s.name for s in specs]
-    assert all(s.depends_on == ("org",) for s in specs if s.name.startswith("baseline-"))
+    assert all(s.depends_on == ("org", "security") for s in specs if s.name.startswith("baseline-"))
 
 
 def test_example_stack_order_puts_network_before_baselines(example) -> None:
     from landingzone.stacks import stack_specs
 
     specs = stack_specs(example)
-    assert [s.name for s in specs] == ["org", "identity", "entra", "network"] + [
+    assert [s.name for s in specs] == ["org", "identity", "entra", "security", "network"] + [
         f"baseline-{a.name}" for a in example.accounts]
     assert {s.name: s.account for s in specs}["network"] == "shared-services"
-    assert {s.name: s.depends_on for s in specs if s.depends_on != ("org",)} == {
-        "org": (), **{f"baseline-{a}": ("org", "network") for a in ("dev", "prod", "staging")}}
+    # Every baseline records AWS Config into the security stack's archive; spokes also need the hub.
+    assert {s.name: s.depends_on for s in specs if s.depends_on != ("org", "security")} == {
+        "org": (), "identity": ("org",), "entra": ("org",), "security": ("org",), "network": ("org",),
+        **{f"baseline-{a}": ("org", "security", "network") for a in ("dev", "prod", "staging")}}

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.synth
 def test_organization_enables_all_features_and_is_protected(org_stack) -> None:
     assert_subset(resources(org_stack, "aws_organizations_organization")["organization"], {
         "feature_set": "ALL",
-        "enabled_policy_types": ["SERVICE_CONTROL_POLICY", "TAG_POLICY"],
+        "enabled_policy_types": ["BACKUP_POLICY", "SERVICE_CONTROL_POLICY", "TAG_POLICY"],
         "lifecycle": {"prevent_destroy": True},
     })
     principals = resources(org_stack, "aws_organizations_organization")["organization"]["aws_service_access_principals"]
@@ -75,7 +75,7 @@ def test_account_names_cannot_collide_with_other_constructs(project: Path, synth
     for name in ("organization", "aws", "ous"):
         (project / "accounts" / f"{name}.yaml").write_text(
             f"name: {name}\nemail: aws-{name}@acme-corp.example\nou: Workloads/NonProd\nenvironment: dev\n"
-            "owner: team\n")
+            "owner: team\ncost_center: CC-1\nbudget: {monthly_limit_usd: 10, alert_emails: [team@acme-corp.example]}\n")
     accounts = resources(synth_stack(project), "aws_organizations_account")
     assert {"account_organization", "account_aws", "account_ous"} <= set(accounts)
 
@@ -86,7 +86,7 @@ def test_scp_attachments_match_config(org_stack, example) -> None:
     for scp in example.scps:
         targets = (["root"] if scp.attach_to.root else []) + [f"ou_{p.replace('/', '_')}" for p in scp.attach_to.ous]
         expected |= {f"scp_{scp.name}_to_{t}" for t in targets}
-    assert set(attachments) - {"tag_policy_required-tags_to_root"} == expected
+    assert set(attachments) - {"tag_policy_required-tags_to_root", "backup_policy_daily-backups_to_root"} == expected
     assert_subset(attachments["scp_deny-unapproved-regions_to_ou_Workloads"], {
         "policy_id": "${aws_organizations_policy.scp_deny-unapproved-regions.id}",
         "target_id": "${aws_organizations_organizational_unit.ou_Workloads.id}"})
@@ -108,6 +108,10 @@ def test_tag_policy_requires_tags_with_values(org_stack) -> None:
                         "tag_value": {"@@assign": ["prod", "staging", "dev", "shared"]}},
         "project": {"tag_key": {"@@assign": "Project"}},
         "owner": {"tag_key": {"@@assign": "Owner"}},
+        "costcenter": {"tag_key": {"@@assign": "CostCenter"}},
+        "managedby": {"tag_key": {"@@assign": "ManagedBy"}, "tag_value": {"@@assign": ["landingzone"]}},
+        # the backup policy selects on Backup=daily, so another value would silently never be backed up
+        "backup": {"tag_key": {"@@assign": "Backup"}, "tag_value": {"@@assign": ["daily"]}},
     }
 
 

@@ -31,16 +31,16 @@ def test_synth_py_writes_org_stack_and_manifest(project: Path) -> None:
     assert (project / "cdktf.out" / "manifest.json").is_file()
     lines = result.stdout.splitlines()
     assert lines[0].startswith("landingzone: project: 7 accounts, 5 OUs, 5 SCPs valid (")
-    assert lines[1].startswith("landingzone: synthesized 11 stacks into cdktf.out in ")
+    assert lines[1].startswith("landingzone: synthesized 12 stacks into cdktf.out in ")
     assert lines[2].split() == ["stack", "account", "resources", "imports"]
-    assert [line.split()[:2] for line in lines[3:14]] == [
+    assert [line.split()[:2] for line in lines[3:15]] == [
         *([f"baseline-{a}", a] for a in ("dev", "log-archive", "management", "prod", "security", "shared-services",
                                           "staging")), ["entra", "entra-tenant"], ["identity", "management"],
-        ["network", "shared-services"], ["org", "management"]]
+        ["network", "shared-services"], ["org", "management"], ["security", "security"]]
     assert [line.split() for line in lines[10:14]] == [["entra", "entra-tenant", "7", "0"],
                                                        ["identity", "management", "32", "0"],
                                                        ["network", "shared-services", "58", "0"],
-                                                       ["org", "management", "27", "0"]]
+                                                       ["org", "management", "29", "0"]]
     assert result.stderr == ""
 
 
@@ -105,7 +105,8 @@ def test_two_runs_are_byte_identical(project: Path, capsys) -> None:
     assert main(["synth", "--root", str(project), "--out", "second", "--no-gates"]) == 0
     comparison = filecmp.dircmp(project / "first", project / "second")
     assert tree(project / "first") == tree(project / "second")
-    assert comparison.left_list == comparison.right_list == ["manifest.json", "network.md", "runbooks", "stacks"]
+    assert comparison.left_list == comparison.right_list == ["compliance.json", "compliance.md", "manifest.json",
+                                                                         "network.md", "runbooks", "stacks"]
     assert sorted(p.name for p in (project / "first" / "stacks" / "org").iterdir()) == [
         "cdk.tf.json", "decommission.custom.spacelift.json", "sources.json"]
 

@@ -15,6 +15,7 @@ from landingzone.config import LandingZone
 BUILDERS: tuple[str, ...] = (
     "landingzone.documents.identity_runbook:build_identity_runbook",
     "landingzone.documents.network_diagram:network_diagram",
+    "landingzone.documents.compliance:build_compliance",
 )
 
 

@@ -1,0 +1,65 @@
+"""compliance.json: every criterion the reference names, the addresses that implement it, gaps shown."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from landingzone.documents.compliance import build_compliance
+
+SOC2 = ["CC1", "CC2", "CC3", "CC4", "CC5", "CC6", "CC7", "CC8"]
+ISO = ["A.9.2", "A.9.4", "A.10.1", "A.12.4", "A.12.6", "A.13.1", "A.14.2", "A.17.2"]
+
+
+def _report(example_synth: Path) -> dict:
+    return json.loads((example_synth / "compliance.json").read_text())
+
+
+def test_lists_every_criterion_of_the_reference(example_synth: Path) -> None:
+    report = _report(example_synth)
+    assert [c["id"] for c in report["controls"]] == SOC2 + ISO
+    assert (example_synth / "compliance.md").read_text().count("| implemented |") == report["summary"]["implemented"]
+
+
+def test_every_address_exists_in_its_stack(example_synth: Path) -> None:
+    for control in _report(example_synth)["controls"]:
+        for resource in control["resources"]:
+            stack = json.loads((example_synth / "stacks" / resource["stack"] / "cdk.tf.json").read_text())
+            kind, name = resource["address"].split(".", 1)
+            assert name in stack["resource"][kind], f"{control['id']}: {resource} is not in the stack"
+
+
+def test_security_controls_map_to_the_security_stack(example_synth: Path) -> None:
+    controls = {c["id"]: c for c in _report(example_synth)["controls"]}
+
+    def addresses(cid: str) -> set[str]:
+        return {f"{r['stack']}:{r['address']}" for r in controls[cid]["resources"]}
+
+    assert "security:aws_cloudtrail.cloudtrail_organization" in addresses("CC2")
+    assert "security:aws_cloudtrail.cloudtrail_organization" in addresses("A.12.4")
+    assert {"security:aws_guardduty_detector.guardduty_detector_us-east-1",
+            "security:aws_securityhub_configuration_policy.securityhub_policy_landingzone"} <= addresses("A.12.6")
+    assert "baseline-prod:aws_kms_key.kms_key_environment" in addresses("A.10.1")
+    assert "org:aws_organizations_policy.backup_policy_daily-backups" in addresses("A.17.2")
+    assert "org:aws_organizations_policy.scp_deny-root-user" in addresses("A.9.4")
+    assert "org:aws_organizations_policy.backup_policy_daily-backups" not in addresses("A.9.4")
+    assert "baseline-prod:aws_budgets_budget.budget_prod" in addresses("CC4")
+
+
+def test_a_control_without_resources_is_a_gap_not_hidden(example_synth: Path) -> None:
+    report = _report(example_synth)
+    gaps = [c for c in report["controls"] if c["status"] == "gap"]
+    assert [c["id"] for c in gaps] == report["summary"]["gaps"] == ["CC8", "A.14.2"]
+    assert all(c["notes"] and not c["resources"] for c in gaps)
+
+
+def test_removing_the_security_stack_turns_its_controls_into_gaps(example, example_synth: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    for stack in (example_synth / "stacks").iterdir():
+        if stack.name != "security":
+            (out / "stacks" / stack.name).mkdir(parents=True)
+            (out / "stacks" / stack.name / "cdk.tf.json").write_text((stack / "cdk.tf.json").read_text())
+    report = json.loads(build_compliance(example, out)["compliance.json"])
+    status = {c["id"]: c["status"] for c in report["controls"]}
+    assert status["CC3"] == status["A.12.6"] == "gap"
+    assert "security" not in report["stacks"]
