@@ -8,7 +8,7 @@ from landingzone.config.account import AccountManifest
 from landingzone.config.checks_accounts import ORG_FILE, known
 from landingzone.config.identity import IdentityConfig
 from landingzone.config.organization import OrganizationConfig
-from landingzone.config.security import SERVICE_PRINCIPALS, BackupPolicy, SecurityConfig
+from landingzone.config.security import SERVICE_PRINCIPALS, SecurityConfig
 from landingzone.config.uniqueness import unique
 from landingzone.config.yaml_source import Source
 from landingzone.errors import Problem
@@ -34,7 +34,7 @@ def check_security(org: OrganizationConfig, src: Source, manifests: Sequence[tup
         problems += _check_services(org, org.security, src)
         problems += _check_role_trust(org.security, src, identity)
     if org.backup_policy is not None:
-        problems += _check_backup(org, org.backup_policy, src)
+        problems += _check_backup(org, src)
     return problems
 
 
@@ -94,7 +94,7 @@ def _check_role_trust(security: SecurityConfig, src: Source, identity: IdentityC
     return problems
 
 
-def _check_backup(org: OrganizationConfig, backup: BackupPolicy, src: Source) -> list[Problem]:
+def _check_backup(org: OrganizationConfig, src: Source) -> list[Problem]:
     problems: list[Problem] = []
     settings = org.organization
     if "BACKUP_POLICY" not in settings.enabled_policy_types:
@@ -103,11 +103,6 @@ def _check_backup(org: OrganizationConfig, backup: BackupPolicy, src: Source) ->
     if BACKUP_PRINCIPAL not in settings.service_access_principals:
         problems.append(src.problem(("backup_policy",), f"needs the organization to trust {BACKUP_PRINCIPAL}; add "
                                     "it to organization.service_access_principals"))
-    problems += unique(src, ("backup_policy", "regions"), backup.regions, "region")
-    for index, region in enumerate(backup.regions):
-        if region not in settings.allowed_regions:
-            problems.append(src.problem(("backup_policy", "regions", index), f"'{region}' is not in allowed_regions "
-                                        f"({', '.join(settings.allowed_regions)}) in {ORG_FILE}"))
     return problems
 
 

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from landingzone.config.types import AccountName, Email, LogRetentionDays, Region, Strict
+from landingzone.config.types import AccountName, Email, LogRetentionDays, Strict
 
 SecurityService = Literal["cloudtrail", "guardduty", "security-hub", "config", "access-analyzer"]
 ALL_SERVICES: tuple[SecurityService, ...] = ("cloudtrail", "guardduty", "security-hub", "config", "access-analyzer")
@@ -68,7 +68,8 @@ class SecurityConfig(Strict):
 
 
 class BackupPolicy(Strict):
-    """An organization backup policy: every resource tagged `Backup=daily` is backed up by AWS Backup.
+    """An organization backup policy: every resource tagged `Backup=daily` in the home region is backed up by AWS
+    Backup into the baseline's vault (which, like the environment key it uses, exists in the home region only).
 
     ```yaml
     backup_policy:
@@ -80,7 +81,6 @@ class BackupPolicy(Strict):
     schedule: str = Field(default="cron(0 2 * * ? *)", pattern=r"^cron\(\S+( \S+){5}\)$",
                           description="When the daily backup starts, in UTC (AWS cron: six fields).")
     retention_days: int = Field(default=30, ge=1, le=36500, description="Days each recovery point is kept.")
-    regions: tuple[Region, ...] = Field(default=(), description="Regions backed up. Left out: the home region.")
 
 
 class Budget(Strict):

@@ -22,6 +22,8 @@ class BackupRole(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, provider: AwsProvider | None = None) -> None:
         super().__init__(scope, id_)
+        # No aws:SourceAccount condition, as on AWS's own AWSBackupDefaultServiceRole: organization backup
+        # policies run as the service, and a condition it does not send would stop every backup silently.
         self.role = pin(IamRole(self, "role", name=BACKUP_ROLE, provider=provider,
                                 assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [
                                     {"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"},

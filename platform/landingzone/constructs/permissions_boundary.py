@@ -8,6 +8,7 @@ from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
+from landingzone.constructs.backup_vault import BACKUP_ROLE
 from landingzone.constructs.naming import pin
 
 BOUNDARY_NAME = "landingzone-boundary"
@@ -22,9 +23,11 @@ PROTECTED_ACTIONS = (
     "guardduty:DisassociateFromMasterAccount", "securityhub:DisableSecurityHub",
     "securityhub:DisassociateFromAdministratorAccount", "securityhub:DisassociateFromMasterAccount",
     "config:StopConfigurationRecorder", "config:DeleteConfigurationRecorder", "config:DeleteDeliveryChannel",
+    "config:PutConfigurationRecorder", "config:PutDeliveryChannel", "ec2:DeleteFlowLogs",
     "access-analyzer:DeleteAnalyzer", "ec2:DisableEbsEncryptionByDefault", "s3:PutAccountPublicAccessBlock",
     "kms:ScheduleKeyDeletion", "kms:DisableKey", "backup:DeleteBackupVault", "backup:PutBackupVaultAccessPolicy",
-    "ce:DeleteAnomalyMonitor", "ce:DeleteAnomalySubscription", "budgets:ModifyBudget",
+    "backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle",
+    "ce:DeleteAnomalyMonitor", "ce:DeleteAnomalySubscription", "ce:UpdateAnomalySubscription", "budgets:ModifyBudget",
 )
 
 
@@ -51,6 +54,9 @@ class PermissionsBoundary(Construct):
             {"Sid": "PassBaselineAndWorkloadRoles", "Effect": "Allow", "Action": "iam:PassRole",
              "Resource": [workload_roles, f"arn:aws:iam::{account_id}:role/landingzone/LambdaExecutionRole",
                           f"arn:aws:iam::{account_id}:role/landingzone/APIGatewayRole"]},
+            {"Sid": "PassBackupRoleToBackup", "Effect": "Allow", "Action": "iam:PassRole",
+             "Resource": f"arn:aws:iam::{account_id}:role/{BACKUP_ROLE}",
+             "Condition": {"StringEquals": {"iam:PassedToService": "backup.amazonaws.com"}}},
             {"Sid": "CreateWorkloadRolesWithThisBoundary", "Effect": "Allow",
              "Action": ["iam:CreateRole", "iam:PutRolePermissionsBoundary", "iam:AttachRolePolicy",
                         "iam:DetachRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy"],
@@ -68,6 +74,13 @@ class PermissionsBoundary(Construct):
             {"Sid": "NoBoundaryRemoval", "Effect": "Deny", "Action": "iam:DeleteRolePermissionsBoundary",
              "Resource": "*"},
             {"Sid": "NoSecurityTampering", "Effect": "Deny", "Action": list(PROTECTED_ACTIONS), "Resource": "*"},
+            # Keys are matched by alias: naming the key's ARN here would make the boundary wait for the key,
+            # whose policy waits for the bounded roles.
+            {"Sid": "NoLandingZoneKeyChanges", "Effect": "Deny", "Action": ["kms:PutKeyPolicy", "kms:DisableKeyRotation"],
+             "Resource": "*", "Condition": {"ForAnyValue:StringLike": {"kms:ResourceAliases": "alias/landingzone/*"}}},
+            {"Sid": "NoLandingZoneLogDeletion", "Effect": "Deny", "Action": ["logs:DeleteLogGroup",
+                                                                            "logs:PutRetentionPolicy"],
+             "Resource": f"arn:aws:logs:*:{account_id}:log-group:/landingzone/*"},
         ]
         self.policy = pin(IamPolicy(self, "policy", name=BOUNDARY_NAME, path="/landingzone/",
                                     description="Ceiling of every landingzone role and of the roles they create.",

@@ -103,7 +103,7 @@ def backup_policy_document(backup: BackupPolicy, home_region: str) -> str:
     """One daily plan into each account's `landingzone` vault, selecting by tag with the baseline's backup role.
     `$account` is the backup policy's own variable for the member account's ID, filled in by AWS."""
     plan = {
-        "regions": {"@@assign": list(backup.regions) or [home_region]},
+        "regions": {"@@assign": [home_region]},
         "rules": {"daily": {
             "schedule_expression": {"@@assign": backup.schedule},
             "start_backup_window_minutes": {"@@assign": "60"},
