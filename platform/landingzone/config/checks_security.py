@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from landingzone.config.account import AccountManifest
-from landingzone.config.checks_accounts import ORG_FILE, known
+from landingzone.config.checks_accounts import known
 from landingzone.config.identity import IdentityConfig
 from landingzone.config.organization import OrganizationConfig
 from landingzone.config.security import SERVICE_PRINCIPALS, SecurityConfig

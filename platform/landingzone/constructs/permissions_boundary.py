@@ -47,8 +47,9 @@ class PermissionsBoundary(Construct):
         statements = [
             {"Sid": "ServicesOutsideIdentityAndOrganization", "Effect": "Allow",
              "NotAction": ["iam:*", "organizations:*", "account:*"], "Resource": "*"},
-            {"Sid": "ReadIam", "Effect": "Allow", "Action": ["iam:Get*", "iam:List*", "iam:GenerateServiceLastAccessedDetails",
-                                                             "iam:SimulatePrincipalPolicy"], "Resource": "*"},
+            {"Sid": "ReadIam", "Effect": "Allow", "Resource": "*",
+             "Action": ["iam:Get*", "iam:List*", "iam:GenerateServiceLastAccessedDetails",
+                        "iam:SimulatePrincipalPolicy"]},
             {"Sid": "ServiceLinkedRoles", "Effect": "Allow", "Action": "iam:CreateServiceLinkedRole",
              "Resource": f"arn:aws:iam::{account_id}:role/aws-service-role/*"},
             {"Sid": "PassBaselineAndWorkloadRoles", "Effect": "Allow", "Action": "iam:PassRole",
@@ -76,8 +77,9 @@ class PermissionsBoundary(Construct):
             {"Sid": "NoSecurityTampering", "Effect": "Deny", "Action": list(PROTECTED_ACTIONS), "Resource": "*"},
             # Keys are matched by alias: naming the key's ARN here would make the boundary wait for the key,
             # whose policy waits for the bounded roles.
-            {"Sid": "NoLandingZoneKeyChanges", "Effect": "Deny", "Action": ["kms:PutKeyPolicy", "kms:DisableKeyRotation"],
-             "Resource": "*", "Condition": {"ForAnyValue:StringLike": {"kms:ResourceAliases": "alias/landingzone/*"}}},
+            {"Sid": "NoLandingZoneKeyChanges", "Effect": "Deny", "Resource": "*",
+             "Action": ["kms:PutKeyPolicy", "kms:DisableKeyRotation"],
+             "Condition": {"ForAnyValue:StringLike": {"kms:ResourceAliases": "alias/landingzone/*"}}},
             {"Sid": "NoLandingZoneLogDeletion", "Effect": "Deny", "Action": ["logs:DeleteLogGroup",
                                                                             "logs:PutRetentionPolicy"],
              "Resource": f"arn:aws:logs:*:{account_id}:log-group:/landingzone/*"},

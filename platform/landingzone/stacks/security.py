@@ -68,7 +68,8 @@ def _archive_and_trail(stack: TerraformStack, lz: LandingZone, security: Securit
                                audit=providers.account_id(lz.account(security.delegated_administrator)),
                                organization_id=providers.organization().id)
     name = trail_name(lz)
-    archive = sources.record(LogArchive(stack, "log-archive", organization=lz.organization.organization.name, accounts=accounts,
+    archive = sources.record(LogArchive(stack, "log-archive", organization=lz.organization.organization.name,
+                                        accounts=accounts,
                          region=home, trail_arn=trail_arn(home, management_id, name),
                          archive_days=security.log_retention.archive_days,
                          provider=providers.get(lz.account(core.log_archive), home)), ORG_FILE)
