@@ -4,10 +4,10 @@ account)."""
 from __future__ import annotations
 
 from cdktf_cdktf_provider_aws.accessanalyzer_analyzer import AccessanalyzerAnalyzer
-from cdktf_cdktf_provider_aws.organizations_delegated_administrator import OrganizationsDelegatedAdministrator
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
+from landingzone.constructs.delegation import delegate
 from landingzone.constructs.naming import pin
 
 
@@ -17,9 +17,8 @@ class OrganizationAccessAnalyzer(Construct):
     def __init__(self, scope: Construct, id_: str, *, name: str, admin_account_id: str,
                  admin_provider: AwsProvider, management_provider: AwsProvider) -> None:
         super().__init__(scope, id_)
-        delegated = pin(OrganizationsDelegatedAdministrator(
-            self, "delegated", account_id=admin_account_id, service_principal="access-analyzer.amazonaws.com",
-            provider=management_provider), "delegated_administrator", "access_analyzer")
+        delegated = delegate(self, service="access-analyzer.amazonaws.com", address="access_analyzer",
+                             account_id=admin_account_id, management_provider=management_provider)
         pin(AccessanalyzerAnalyzer(self, "analyzer", analyzer_name=name, type="ORGANIZATION",
                                    depends_on=[delegated], provider=admin_provider), "access_analyzer", "organization")
 

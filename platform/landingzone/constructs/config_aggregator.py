@@ -11,10 +11,10 @@ from cdktf_cdktf_provider_aws.config_configuration_aggregator import (
 )
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
-from cdktf_cdktf_provider_aws.organizations_delegated_administrator import OrganizationsDelegatedAdministrator
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
+from landingzone.constructs.delegation import delegate
 from landingzone.constructs.naming import pin
 
 ORGANIZATIONS_POLICY = "arn:aws:iam::aws:policy/service-role/AWSConfigRoleForOrganizations"
@@ -24,9 +24,8 @@ class ConfigAggregator(Construct):
     def __init__(self, scope: Construct, id_: str, *, name: str, admin_account_id: str,
                  admin_provider: AwsProvider, management_provider: AwsProvider) -> None:
         super().__init__(scope, id_)
-        delegated = pin(OrganizationsDelegatedAdministrator(
-            self, "delegated", account_id=admin_account_id, service_principal="config.amazonaws.com",
-            provider=management_provider), "delegated_administrator", "config")
+        delegated = delegate(self, service="config.amazonaws.com", address="config", account_id=admin_account_id,
+                             management_provider=management_provider)
         role = pin(IamRole(self, "role", name="lz-config-aggregator", provider=admin_provider,
                            assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [
                                {"Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"},
