@@ -40,8 +40,9 @@ class LogArchive(Construct):
     """Only CloudTrail (for the one organization trail) and AWS Config (for this organization's accounts) may
     write; the audit account may read; nobody may delete an object, so history ends only by lifecycle."""
 
-    def __init__(self, scope: Construct, id_: str, *, organization: str, accounts: ArchiveAccounts, region: str,
-                 trail_arn: str, archive_days: int, provider: AwsProvider | None = None) -> None:
+    def __init__(self, scope: Construct, id_: str, *, organization: str, bucket_name: str, access_log_bucket_name: str,
+                 accounts: ArchiveAccounts, region: str, trail_arn: str, archive_days: int,
+                 provider: AwsProvider | None = None) -> None:
         super().__init__(scope, id_)
         self.key = pin(KmsKey(self, "key", description=f"{organization} audit logs (CloudTrail, AWS Config)",
                               enable_key_rotation=True, deletion_window_in_days=30,
@@ -51,7 +52,7 @@ class LogArchive(Construct):
                      provider=provider), "kms_alias", "audit_logs")
         rules = [_archive_rule(archive_days)]
         self.access_logs = SecureBucket(
-            self, "access-logs", name=f"{organization}-access-logs-{accounts.log_archive}", address="access_logs",
+            self, "access-logs", name=access_log_bucket_name, address="access_logs",
             kms_key_arn=None,  # S3 server access logging delivers only to buckets with S3-managed keys
             lifecycle_rules=rules, provider=provider, statements=[
                 {"Sid": "S3ServerAccessLogsWrite", "Effect": "Allow",
@@ -60,7 +61,7 @@ class LogArchive(Construct):
                  "Condition": {"StringEquals": {"aws:SourceAccount": accounts.log_archive}}},
                 _deny_deletes()])
         self.bucket = SecureBucket(
-            self, "audit-logs", name=f"{organization}-audit-logs-{accounts.log_archive}", address="audit_logs",
+            self, "audit-logs", name=bucket_name, address="audit_logs",
             kms_key_arn=self.key.arn, lifecycle_rules=rules, access_log_bucket=self.access_logs.bucket.id,
             provider=provider, statements=_writers(accounts, trail_arn) + [_deny_deletes()])
 

@@ -8,6 +8,7 @@ from constructs import Construct
 
 from landingzone.config import LandingZone
 from landingzone.config.checks_accounts import ORG_FILE
+from landingzone.config.checks_security import log_bucket_name
 from landingzone.config.security import SecurityConfig
 from landingzone.constructs.access_analyzer import OrganizationAccessAnalyzer
 from landingzone.constructs.config_aggregator import ConfigAggregator
@@ -68,8 +69,11 @@ def _archive_and_trail(stack: TerraformStack, lz: LandingZone, security: Securit
                                audit=providers.account_id(lz.account(security.delegated_administrator)),
                                organization_id=providers.organization().id)
     name = trail_name(lz)
-    archive = sources.record(LogArchive(stack, "log-archive", organization=lz.organization.organization.name,
-                                        accounts=accounts,
+    organization = lz.organization.organization.name
+    archive = sources.record(LogArchive(stack, "log-archive", organization=organization, accounts=accounts,
+                                        bucket_name=log_bucket_name(organization, "audit", accounts.log_archive),
+                                        access_log_bucket_name=log_bucket_name(organization, "access",
+                                                                               accounts.log_archive),
                          region=home, trail_arn=trail_arn(home, management_id, name),
                          archive_days=security.log_retention.archive_days,
                          provider=providers.get(lz.account(core.log_archive), home)), ORG_FILE)
