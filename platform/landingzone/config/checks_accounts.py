@@ -121,7 +121,8 @@ def check_policy_types(org: OrganizationConfig, src: Source) -> list[Problem]:
     needed = [("SERVICE_CONTROL_POLICY", bool(org.service_control_policies),
                "service_control_policies are attached; AWS would refuse the attachments"),
               ("TAG_POLICY", bool(org.required_tags),
-               "required_tags needs a tag policy; add it, or remove required_tags")]
+               "required_tags needs a tag policy; add it, or remove required_tags"),
+              ("BACKUP_POLICY", org.backup_policy is not None, "backup_policy is set; AWS would refuse the policy")]
     return [src.problem(("organization", "enabled_policy_types"), f"does not include {kind}, but {why}")
             for kind, used, why in needed if used and kind not in enabled]
 

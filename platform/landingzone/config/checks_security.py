@@ -95,15 +95,11 @@ def _check_role_trust(security: SecurityConfig, src: Source, identity: IdentityC
 
 
 def _check_backup(org: OrganizationConfig, src: Source) -> list[Problem]:
-    problems: list[Problem] = []
-    settings = org.organization
-    if "BACKUP_POLICY" not in settings.enabled_policy_types:
-        problems.append(src.problem(("organization", "enabled_policy_types"), "does not include BACKUP_POLICY, but "
-                                    "backup_policy is set; AWS would refuse the policy"))
-    if BACKUP_PRINCIPAL not in settings.service_access_principals:
-        problems.append(src.problem(("backup_policy",), f"needs the organization to trust {BACKUP_PRINCIPAL}; add "
-                                    "it to organization.service_access_principals"))
-    return problems
+    # The policy type itself is checked with the other policy types (checks_accounts.check_policy_types).
+    if BACKUP_PRINCIPAL not in org.organization.service_access_principals:
+        return [src.problem(("backup_policy",), f"needs the organization to trust {BACKUP_PRINCIPAL}; add it to "
+                            "organization.service_access_principals")]
+    return []
 
 
 def check_budgets(manifests: Sequence[tuple[AccountManifest, Source]]) -> list[Problem]:

@@ -19,7 +19,7 @@ from landingzone.constructs.naming import pin
 from landingzone.constructs.organization import Organization
 from landingzone.constructs.organizational_units import OrganizationalUnits
 from landingzone.constructs.policies import OrganizationPolicy, PolicyTarget
-from landingzone.stacks.providers import aws_provider, local_backend
+from landingzone.stacks.providers import MANAGED_BY, aws_provider, local_backend
 from landingzone.stacks.sources import SourceMap
 from landingzone.stacks.topology import StackSpec
 
@@ -88,7 +88,8 @@ def tag_policy_document(required: tuple[RequiredTag, ...], backups: bool) -> str
     values; `Backup` may only be `daily` while the backup policy selects on it, so a typo is reported rather
     than silently never backed up."""
     rules: dict[str, dict[str, object]] = {key: {"tag_key": {"@@assign": key}} for key in MANDATORY_TAGS}
-    rules["ManagedBy"]["tag_value"] = {"@@assign": ["landingzone"]}
+    for key, value in MANAGED_BY.items():
+        rules[key]["tag_value"] = {"@@assign": [value]}
     if backups:
         rules[BACKUP_TAG] = {"tag_key": {"@@assign": BACKUP_TAG}, "tag_value": {"@@assign": [BACKUP_VALUE]}}
     for tag in required:
