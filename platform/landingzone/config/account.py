@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 
 from landingzone.config.identity import SamlFederation
@@ -43,6 +45,9 @@ class AccountManifest(Strict):
     saml_federation: SamlFederation | None = Field(
         default=None, description="Direct SAML federation with Entra ID for API clients; see SamlFederation."
     )
+    workloads: dict[AccountName, dict[str, Any] | None] = Field(
+        default_factory=dict, description="Workload modules to deploy here, each with its parameters (the module "
+        "checks them); `meeting-recorder: {...}` adds the `meeting-recorder-<account>` stack.")
 
     @property
     def decommissioned(self) -> bool:

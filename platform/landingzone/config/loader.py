@@ -27,6 +27,7 @@ from landingzone.config.model import Account, LandingZone
 from landingzone.config.network import NetworkConfig
 from landingzone.config.organization import OrganizationConfig
 from landingzone.config.pydantic_errors import problems_from
+from landingzone.config.workloads import check_workloads
 from landingzone.config.yaml_source import Source, read_yaml
 from landingzone.errors import ConfigError, Problem
 
@@ -61,11 +62,13 @@ def load_landing_zone(root: Path | str) -> LandingZone:
     problems += check_network(network, network_src, org, manifests)
     problems += check_security(org, org_src, manifests, unreadable, identity)
     problems += check_budgets(manifests)
+    workloads, workload_problems = check_workloads(org, network, manifests)
+    problems += workload_problems
     accounts = []
     for manifest, src in manifests:
         tags, tag_problems = account_tags(org, manifest, src)
         problems += tag_problems
-        accounts.append(Account(manifest, src.file, tags))
+        accounts.append(Account(manifest, src.file, tags, workloads.get(manifest.name, {})))
     active = [m.name for m, _ in manifests if not m.decommissioned] + unreadable
     scps, scp_problems = check_scps(org, org_src, root, active)
     problems += scp_problems

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from pydantic import BaseModel
 
 from landingzone.config.account import AccountManifest
 from landingzone.config.identity import IdentityConfig
@@ -22,6 +24,7 @@ class Account:
     manifest: AccountManifest
     file: str
     tags: Mapping[str, str]
+    workloads: Mapping[str, BaseModel] = field(default_factory=dict)  # name -> its validated parameters
 
     @property
     def name(self) -> str:

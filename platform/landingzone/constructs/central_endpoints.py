@@ -21,9 +21,19 @@ HTTPS = 443
 UNSIGNED_STS = ["sts:AssumeRoleWithSAML", "sts:AssumeRoleWithWebIdentity"]
 
 
+def endpoint_name(vpc_name: str, service: str) -> str:
+    """The endpoint's Name tag, by which the workloads that must use it find it."""
+    return f"{vpc_name}-{service}"
+
+
+# Through the runtime endpoint, the organization's principals run models and guardrails, and nothing else.
+BEDROCK_RUNTIME_ACTIONS = ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream", "bedrock:ApplyGuardrail"]
+
+
 def endpoint_policy(service: str, organization_id: str) -> str:
+    actions: str | list[str] = BEDROCK_RUNTIME_ACTIONS if service == "bedrock-runtime" else "*"
     statements: list[dict[str, object]] = [
-        {"Sid": "OrganizationPrincipalsOnly", "Effect": "Allow", "Principal": "*", "Action": "*", "Resource": "*",
+        {"Sid": "OrganizationPrincipalsOnly", "Effect": "Allow", "Principal": "*", "Action": actions, "Resource": "*",
          "Condition": {"StringEquals": {"aws:PrincipalOrgID": organization_id}}}]
     if service == "sts":
         statements.append({"Sid": "FederatedSignInToOrganizationRoles", "Effect": "Allow", "Principal": "*",
@@ -50,5 +60,5 @@ class CentralEndpoints(Construct):
                                      service_name=f"com.amazonaws.{region}.{service}", vpc_endpoint_type="Interface",
                                      private_dns_enabled=False, subnet_ids=list(subnet_ids),
                                      security_group_ids=[group.id], policy=endpoint_policy(service, organization_id),
-                                     tags={"Name": f"{name}-{service}"}), "vpc_endpoint", service)
+                                     tags={"Name": endpoint_name(name, service)}), "vpc_endpoint", service)
             for service in services}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from cdktf_cdktf_provider_aws.budgets_budget import BudgetsBudget, BudgetsBudgetNotification
+import json
+
+from cdktf_cdktf_provider_aws.budgets_budget import BudgetsBudget, BudgetsBudgetCostFilter, BudgetsBudgetNotification
 from cdktf_cdktf_provider_aws.ce_anomaly_monitor import CeAnomalyMonitor
 from cdktf_cdktf_provider_aws.ce_anomaly_subscription import (
     CeAnomalySubscription,
@@ -22,11 +24,15 @@ def _amount(value: float) -> str:
 
 
 class CostControls(Construct):
-    """Alerts on actual spend at each threshold, and on a forecast above the limit; anomalies (by service)
-    with at least the configured impact, in a daily digest (AWS allows email only for daily or weekly)."""
+    """Alerts on actual spend at each threshold, and on a forecast above the limit; anomalies with at least the
+    configured impact, in a daily digest (AWS allows email only for daily or weekly).
+
+    `account` names the budget. Without `tag` both cover the whole account, anomalies by service (the one
+    services monitor an account may have); with `tag` (key, value) both cover only resources carrying it: a
+    workload's cost, which needs that tag activated as a cost allocation tag."""
 
     def __init__(self, scope: Construct, id_: str, *, account: str, budget: Budget,
-                 provider: AwsProvider | None = None) -> None:
+                 tag: tuple[str, str] | None = None, provider: AwsProvider | None = None) -> None:
         super().__init__(scope, id_)
         emails = list(budget.alert_emails)
         notifications = [BudgetsBudgetNotification(comparison_operator="GREATER_THAN", threshold=threshold,
@@ -38,10 +44,18 @@ class CostControls(Construct):
                                                        subscriber_email_addresses=emails))
         pin(BudgetsBudget(self, "budget", name=f"landingzone-{account}-monthly", budget_type="COST",
                           time_unit="MONTHLY", limit_amount=_amount(budget.monthly_limit_usd), limit_unit="USD",
-                          notification=notifications, provider=provider), "budget", account)
-        monitor = pin(CeAnomalyMonitor(self, "monitor", name=f"landingzone-{account}-services",
-                                       monitor_type="DIMENSIONAL", monitor_dimension="SERVICE", provider=provider),
-                      "anomaly_monitor", account)
+                          notification=notifications, provider=provider,
+                          cost_filter=[BudgetsBudgetCostFilter(name="TagKeyValue", values=[f"user:{tag[0]}${tag[1]}"])]
+                          if tag else None), "budget", account)
+        if tag:
+            monitor = pin(CeAnomalyMonitor(self, "monitor", name=f"landingzone-{account}-tagged", monitor_type="CUSTOM",
+                                           monitor_specification=json.dumps({"Tags": {
+                                               "Key": tag[0], "Values": [tag[1]], "MatchOptions": ["EQUALS"]}}),
+                                           provider=provider), "anomaly_monitor", account)
+        else:
+            monitor = pin(CeAnomalyMonitor(self, "monitor", name=f"landingzone-{account}-services",
+                                           monitor_type="DIMENSIONAL", monitor_dimension="SERVICE",
+                                           provider=provider), "anomaly_monitor", account)
         pin(CeAnomalySubscription(
             self, "subscription", name=f"landingzone-{account}-anomalies", frequency="DAILY",
             monitor_arn_list=[monitor.arn], provider=provider,

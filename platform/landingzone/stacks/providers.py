@@ -46,8 +46,10 @@ class AccountProviders:
     would tie it. The management account without an `id` is the runner's own credentials.
     """
 
-    def __init__(self, stack: TerraformStack, lz: LandingZone, primary: Account, region: str) -> None:
+    def __init__(self, stack: TerraformStack, lz: LandingZone, primary: Account, region: str,
+                 extra_tags: Mapping[str, str] | None = None) -> None:
         self._stack, self._lz = stack, lz
+        self._extra_tags = dict(extra_tags or {})
         self._providers: dict[tuple[str, str], AwsProvider] = {}
         self._organization: DataAwsOrganizationsOrganization | None = None
         self._locals: set[str] = set()
@@ -88,18 +90,19 @@ class AccountProviders:
         return self._organization
 
     def _make(self, account: Account, region: str, alias: str | None) -> AwsProvider:
-        tags = {**self._lz.organization.default_tags, **account.tags}
+        tags = {**self._lz.organization.default_tags, **account.tags, **self._extra_tags}
         own_credentials = account.name == self._lz.management.name and not account.manifest.id
         return aws_provider(self._stack, region=region, tags=tags,
                             account_id=None if own_credentials else self.account_id(account),
                             deployer_role=self._lz.organization.organization.deployer_role, alias=alias)
 
 
-def account_stack(scope: Construct, lz: LandingZone, name: str, account: Account,
-                  region: str) -> tuple[TerraformStack, AccountProviders]:
-    """An empty stack whose default provider works in `account` and `region`, with its local backend."""
+def account_stack(scope: Construct, lz: LandingZone, name: str, account: Account, region: str,
+                  extra_tags: Mapping[str, str] | None = None) -> tuple[TerraformStack, AccountProviders]:
+    """An empty stack whose default provider works in `account` and `region`, with its local backend; its
+    providers tag everything with `extra_tags` too."""
     stack = TerraformStack(scope, name)
-    providers = AccountProviders(stack, lz, account, region)
+    providers = AccountProviders(stack, lz, account, region, extra_tags)
     local_backend(stack, name)
     return stack, providers
 

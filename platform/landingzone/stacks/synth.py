@@ -28,6 +28,7 @@ def synthesize(lz: LandingZone, specs: Sequence[StackSpec], outdir: Path) -> Non
     """
     from cdktf import App  # imported here: 10 s the first time, and only synth needs it
 
+    from landingzone.constructs.assets import take_assets
     from landingzone.stacks.sources import SourceMap
 
     app = App(outdir=str(outdir), stack_traces=False)
@@ -41,6 +42,9 @@ def synthesize(lz: LandingZone, specs: Sequence[StackSpec], outdir: Path) -> Non
         folder = outdir / "stacks" / spec.name
         _write_json(folder / SOURCES_FILE, sources.addresses())
         _write_json(folder / DECOMMISSION_FILE, {"allow": list(decommission_allowlist(lz, spec.name))})
+        for relative, data in sorted(take_assets(spec.name).items()):
+            (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+            (folder / relative).write_bytes(data)
     for relative, text in sorted(render_documents(lz, outdir).items()):
         path = outdir / relative
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
 from landingzone.config import LandingZone
+from landingzone.config.workloads import available_workloads
 from landingzone.constructs.ids import logical_id
 
 
@@ -61,7 +62,23 @@ def stack_specs(lz: LandingZone) -> tuple[StackSpec, ...]:
             after.append("network")
         specs.append(StackSpec(f"baseline-{account.name}", account.name,
                                "landingzone.stacks.baseline:build_baseline_stack", tuple(after)))
+    specs += _workload_specs(lz)
     return tuple(specs)
+
+
+def _workload_specs(lz: LandingZone) -> list[StackSpec]:
+    """`<workload>-<account>` for each workload a manifest enables: after its account's baseline (its VPC, keys
+    and boundary) and whatever else the workload reads at plan time."""
+    modules = available_workloads()
+    specs = []
+    for account in lz.accounts:
+        if account.decommissioned:
+            continue
+        for name in sorted(account.workloads):
+            workload = modules[name]
+            after = (f"baseline-{account.name}", *workload.reads)
+            specs.append(StackSpec(f"{name}-{account.name}", account.name, workload.builder, after))
+    return specs
 
 
 def decommission_allowlist(lz: LandingZone, stack: str) -> tuple[str, ...]:
