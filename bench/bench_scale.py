@@ -78,6 +78,8 @@ def main() -> None:
             ("synth network", 3, lambda p: synth(p, Path(tmp) / "out", "network")),
             ("synth baseline-prod", 3, lambda p: synth(p, Path(tmp) / "out", "baseline-prod")),
             ("synth security", 3, lambda p: synth(p, Path(tmp) / "out", "security")),
+            # One account's workload stack, like its baseline, should not grow with the organisation.
+            ("synth meeting-rec.", 3, lambda p: synth(p, Path(tmp) / "out", "meeting-recorder-prod")),
         ):
             base = timed(action, small, repeats)
             scaled = timed(action, large, repeats)

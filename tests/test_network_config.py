@@ -53,7 +53,8 @@ def test_an_organization_without_network_yaml_has_no_network_stacks(project: Pat
 
     (project / "config" / "network.yaml").unlink()
     for manifest in (project / "accounts").glob("*.yaml"):
-        manifest.write_text(re.sub(r"(?m)^network:\n(?:  .*\n)*", "", manifest.read_text()))
+        text = re.sub(r"(?m)^network:\n(?:  .*\n)*", "", manifest.read_text())
+        manifest.write_text(re.sub(r"(?m)^workloads:\n(?:  .*\n)*", "", text))  # they need a VPC
     specs = stack_specs(load_landing_zone(project))
     assert "network" not in [s.name for s in specs]
     assert all(s.depends_on == ("org", "security") for s in specs if s.name.startswith("baseline-"))
@@ -64,9 +65,10 @@ def test_example_stack_order_puts_network_before_baselines(example) -> None:
 
     specs = stack_specs(example)
     assert [s.name for s in specs] == ["org", "identity", "entra", "security", "network"] + [
-        f"baseline-{a.name}" for a in example.accounts]
+        f"baseline-{a.name}" for a in example.accounts] + ["meeting-recorder-prod", "meeting-recorder-staging"]
     assert {s.name: s.account for s in specs}["network"] == "shared-services"
     # Every baseline records AWS Config into the security stack's archive; spokes also need the hub.
     assert {s.name: s.depends_on for s in specs if s.depends_on != ("org", "security")} == {
         "org": (), "identity": ("org",), "entra": ("org",), "security": ("org",), "network": ("org",),
-        **{f"baseline-{a}": ("org", "security", "network") for a in ("dev", "prod", "staging")}}
+        **{f"baseline-{a}": ("org", "security", "network") for a in ("dev", "prod", "staging")},
+        **{f"meeting-recorder-{a}": (f"baseline-{a}", "network") for a in ("prod", "staging")}}

@@ -25,8 +25,8 @@ def test_every_example_stack_validates(example_synth: Path, example, terraform, 
     assert unchecked == {"entra"}
     stacks = sorted(s for s in (example_synth / "stacks").iterdir() if s.name not in unchecked)
     assert [s.name for s in stacks] == [*(f"baseline-{a}" for a in (
-        "dev", "log-archive", "management", "prod", "security", "shared-services", "staging")), "identity", "network",
-        "org", "security"]
+        "dev", "log-archive", "management", "prod", "security", "shared-services", "staging")), "identity",
+        "meeting-recorder-prod", "meeting-recorder-staging", "network", "org", "security"]
     for stack in stacks:
         workdir = tmp_path / stack.name
         shutil.copytree(stack, workdir)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
 from cdktf_cdktf_provider_aws.lambda_function_url import LambdaFunctionUrl
+from cdktf_cdktf_provider_aws.lambda_permission import LambdaPermission
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
@@ -17,17 +18,27 @@ from landingzone.constructs.workload_role import WorkloadRole
 from meeting_recorder.names import WORKLOAD
 
 HANDLERS = Path(__file__).parent / "handlers"
-# AWS fills these in per request; they reach AWS literally (`$${...}` in Terraform JSON).
-USERNAME = "${aws:username}"
 
 
 def issuer(project: str) -> str:
     return f"securetoken.google.com/{project}"
 
 
-def app_statements(bucket_arn: str, table_arn: str, key_arn: str, region: str) -> list[dict[str, object]]:
+def user_variable(project: str) -> str:
+    """The policy variable AWS fills with the signed-in user's Firebase UID: the `sub` of the token STS verified.
+
+    Not `${aws:username}`, which the review (and its issue) name: AWS sets that key only for IAM users, never
+    for role sessions, so a grant on `users/${aws:username}/*` would match nothing and the app could not reach
+    even its own user's recordings. It reaches AWS literally (`$${...}` in the Terraform JSON).
+    """
+    return f"${{{issuer(project)}:sub}}"
+
+
+def app_statements(project: str, bucket_arn: str, table_arn: str, key_arn: str,
+                   region: str) -> list[dict[str, object]]:
     """The app's reach: its own user's prefix and catalogue items, nothing else."""
-    own = literal(f"users/{USERNAME}/*")
+    user = user_variable(project)
+    own = literal(f"users/{user}/*")
     return [
         {"Sid": "OwnRecordings", "Effect": "Allow", "Resource": f"{bucket_arn}/{own}",
          "Action": ["s3:PutObject", "s3:PutObjectTagging", "s3:GetObject", "s3:AbortMultipartUpload"]},
@@ -35,7 +46,7 @@ def app_statements(bucket_arn: str, table_arn: str, key_arn: str, region: str) -
          "Condition": {"StringLike": {"s3:prefix": own}}},
         {"Sid": "OwnCatalogueItems", "Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:Query"],
          "Resource": [table_arn, f"{table_arn}/index/*"],
-         "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [literal(f"USER#{USERNAME}")]}}},
+         "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [literal(f"USER#{user}")]}}},
         {"Sid": "RecordingsKeyThroughS3", "Effect": "Allow", "Resource": key_arn,
          "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
          "Condition": {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}}},
@@ -55,9 +66,9 @@ class SignIn(Construct):
         trust = {"Version": "2012-10-17", "Statement": [
             {"Effect": "Allow", "Principal": {"Federated": oidc.arn}, "Action": "sts:AssumeRoleWithWebIdentity",
              "Condition": {"StringEquals": {f"{issuer(project)}:aud": project,
-                                            "sts:RoleSessionName": literal(f"${{{issuer(project)}:sub}}")}}}]}
+                                            "sts:RoleSessionName": literal(user_variable(project))}}}]}
         self.app_role = WorkloadRole(self, "app-role", workload=WORKLOAD, name="app", account_id=account_id,
-                                     trust=trust, statements=app_statements(bucket_arn, table_arn, key_arn, region),
+                                     trust=trust, statements=app_statements(project, bucket_arn, table_arn, key_arn, region),
                                      max_session_seconds=max(session_seconds, 3600), provider=provider,
                                      description="The desktop app's signed-in user: their own prefix only.")
         self.function = PythonFunction(
@@ -70,7 +81,11 @@ class SignIn(Construct):
                 # this organization's roles only; the regional name is the one its private zone answers.
                 environment={"APP_ROLE_ARN": self.app_role.arn, "FIREBASE_PROJECT_ID": project,
                              "SESSION_SECONDS": str(session_seconds), "AWS_STS_REGIONAL_ENDPOINTS": "regional"}))
-        # The token is the credential: the caller has no AWS identity yet, so the URL cannot use AWS_IAM auth.
-        self.url = pin(LambdaFunctionUrl(self, "url", function_name=self.function.function.function_name,
-                                         authorization_type="NONE", provider=provider),
-                       "lambda_function_url", WORKLOAD, "auth_exchange")
+        # The token is the credential: the caller has no AWS identity yet, so the URL cannot use AWS_IAM auth,
+        # and the function's resource policy must admit anyone through the URL (and only through it).
+        name = self.function.function.function_name
+        self.url = pin(LambdaFunctionUrl(self, "url", function_name=name, authorization_type="NONE",
+                                         provider=provider), "lambda_function_url", WORKLOAD, "auth_exchange")
+        pin(LambdaPermission(self, "public-url", statement_id="FunctionUrlAllowPublicAccess", function_name=name,
+                             action="lambda:InvokeFunctionUrl", principal="*", function_url_auth_type="NONE",
+                             provider=provider), "lambda_permission", WORKLOAD, "auth_exchange_url")

@@ -24,9 +24,11 @@ def check_meeting_recorder(ctx: WorkloadCheck) -> list[Problem]:
 
 def _network(ctx: WorkloadCheck) -> list[Problem]:
     spoke, net = ctx.manifest.network, ctx.network
-    if spoke is None or net is None:
+    if spoke is None:
         return [ctx.problem((), "needs the account's VPC (transcoding runs in its private subnets and Bedrock is "
                                 "reached through the hub): add a `network:` block to this manifest")]
+    if net is None or spoke.segment not in {s.name for s in net.segments}:
+        return []  # already reported against the manifest's `network:` block
     endpoints = net.central_endpoints
     problems = []
     if BEDROCK not in endpoints.services or endpoints.segment not in reachable_segments(net, spoke.segment):

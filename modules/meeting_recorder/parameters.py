@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo, field_validator
 
 from landingzone.config.types import Email, LogRetentionDays, Strict
 
@@ -16,7 +17,14 @@ FARGATE_MEMORY_MIB: dict[float, range] = {
 # Bedrock model IDs (`anthropic.claude-haiku-4-5-20251001-v1:0`), optionally behind a cross-region inference
 # profile's geography prefix (`us.`, `eu.`, `apac.`, `global.`).
 ModelId = Annotated[str, StringConstraints(pattern=r"^(?:(?:us|eu|apac|global)\.)?[a-z0-9-]+\.[a-z0-9.:-]+$")]
-FirebaseProject = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")]
+def _firebase_project(value: str) -> str:
+    if not re.fullmatch(r"[a-z][a-z0-9-]{4,28}[a-z0-9]", value):
+        raise ValueError("is not a Firebase project ID (6-30 lowercase letters, digits and dashes, starting with a "
+                         "letter)")
+    return value
+
+
+FirebaseProject = Annotated[str, AfterValidator(_firebase_project)]
 ImageTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
 
 
@@ -37,13 +45,15 @@ class Transcoding(Strict):
     image_tag: ImageTag = Field(default="latest", description="Tag of the FFmpeg image in the workload's ECR "
                                 "repository; tags are immutable, so pin a release.")
 
-    @model_validator(mode="after")
-    def _fargate_size(self) -> Transcoding:
-        allowed = FARGATE_MEMORY_MIB[self.vcpu]
-        if self.memory_mib not in allowed:
-            raise ValueError(f"memory_mib {self.memory_mib} does not fit {self.vcpu} vCPU on Fargate (allowed: "
-                             f"{allowed.start}-{allowed.stop - 1} in steps of {allowed.step})")
-        return self
+    @field_validator("memory_mib")
+    @classmethod
+    def _fargate_size(cls, memory: int, info: ValidationInfo) -> int:
+        vcpu = info.data.get("vcpu")
+        allowed = FARGATE_MEMORY_MIB.get(vcpu) if vcpu is not None else None
+        if allowed is not None and memory not in allowed:
+            raise ValueError(f"does not fit {vcpu:g} vCPU on Fargate (allowed: {allowed.start}-{allowed.stop - 1} "
+                             f"in steps of {allowed.step})")
+        return memory
 
 
 class Backup(Strict):

@@ -66,7 +66,13 @@ class Pipeline(Construct):
                                account_id=account_id, trust=service_trust("events.amazonaws.com", account_id),
                                description="Lets the upload event start the pipeline.", provider=provider,
                                statements=[{"Sid": "StartPipeline", "Effect": "Allow",
-                                            "Action": "states:StartExecution", "Resource": self.arn}])
+                                            "Action": "states:StartExecution", "Resource": self.arn},
+                                           # Starting an execution of a state machine under a customer key
+                                           # encrypts its input with that key, as the caller.
+                                           {"Sid": "EncryptExecutionInput", "Effect": "Allow",
+                                            "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": targets.key,
+                                            "Condition": {"StringEquals": {
+                                                "kms:EncryptionContext:aws:states:stateMachineArn": arn}}}])
         pin(CloudwatchEventTarget(self, "start", rule=rule.name, arn=self.arn, role_arn=starter.arn,
                                   retry_policy=CloudwatchEventTargetRetryPolicy(maximum_event_age_in_seconds=3600,
                                                                                 maximum_retry_attempts=20),

@@ -13,6 +13,7 @@ from cdktf_cdktf_provider_aws.batch_compute_environment import (
 from cdktf_cdktf_provider_aws.batch_job_definition import (
     BatchJobDefinition,
     BatchJobDefinitionRetryStrategy,
+    BatchJobDefinitionRetryStrategyEvaluateOnExit,
     BatchJobDefinitionTimeout,
 )
 from cdktf_cdktf_provider_aws.batch_job_queue import BatchJobQueue, BatchJobQueueComputeEnvironmentOrder
@@ -104,7 +105,9 @@ class Transcoder(Construct):
             container_properties=json.dumps(container), propagate_tags=True,
             timeout=BatchJobDefinitionTimeout(attempt_duration_seconds=ATTEMPT_SECONDS),
             retry_strategy=BatchJobDefinitionRetryStrategy(attempts=3, evaluate_on_exit=[
-                {"on_status_reason": "*Spot*", "action": "RETRY"},
-                {"on_status_reason": "Host EC2*", "action": "RETRY"},
-                {"on_reason": "*", "action": "EXIT"}])), "batch_job_definition", WORKLOAD)
+                BatchJobDefinitionRetryStrategyEvaluateOnExit(on_status_reason="Your Spot Task was interrupted*",
+                                                              action="RETRY"),
+                BatchJobDefinitionRetryStrategyEvaluateOnExit(on_status_reason="Host EC2*", action="RETRY"),
+                BatchJobDefinitionRetryStrategyEvaluateOnExit(on_reason="*", action="EXIT")])),
+            "batch_job_definition", WORKLOAD)
         self.log_group_arn = logs.arn
