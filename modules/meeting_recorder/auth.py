@@ -68,7 +68,8 @@ class SignIn(Construct):
              "Condition": {"StringEquals": {f"{issuer(project)}:aud": project,
                                             "sts:RoleSessionName": literal(user_variable(project))}}}]}
         self.app_role = WorkloadRole(self, "app-role", workload=WORKLOAD, name="app", account_id=account_id,
-                                     trust=trust, statements=app_statements(project, bucket_arn, table_arn, key_arn, region),
+                                     trust=trust,
+                                     statements=app_statements(project, bucket_arn, table_arn, key_arn, region),
                                      max_session_seconds=max(session_seconds, 3600), provider=provider,
                                      description="The desktop app's signed-in user: their own prefix only.")
         self.function = PythonFunction(
