@@ -15,6 +15,7 @@ from constructs import Construct
 from landingzone.constructs.lambda_function import FunctionSpec, PythonFunction
 from landingzone.constructs.naming import literal, pin
 from landingzone.constructs.workload_role import WorkloadRole
+from meeting_recorder.key import s3_through_key
 from meeting_recorder.names import WORKLOAD
 
 HANDLERS = Path(__file__).parent / "handlers"
@@ -47,9 +48,7 @@ def app_statements(project: str, bucket_arn: str, table_arn: str, key_arn: str,
         {"Sid": "OwnCatalogueItems", "Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:Query"],
          "Resource": [table_arn, f"{table_arn}/index/*"],
          "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": [literal(f"USER#{user}")]}}},
-        {"Sid": "RecordingsKeyThroughS3", "Effect": "Allow", "Resource": key_arn,
-         "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-         "Condition": {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}}},
+        s3_through_key(key_arn, region),
     ]
 
 

@@ -13,6 +13,13 @@ from landingzone.constructs.naming import pin
 from meeting_recorder.names import WORKLOAD
 
 
+def s3_through_key(key_arn: str, region: str) -> dict[str, object]:
+    """Use of the workload key, only by S3 on the role's behalf (SSE-KMS objects)."""
+    return {"Sid": "WorkloadKeyThroughS3", "Effect": "Allow", "Resource": key_arn,
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+            "Condition": {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}}}
+
+
 class WorkloadKey(Construct):
     """The account root administers it, so the workload's roles get key use from their own IAM policies, each
     for what it touches. Two services act without a role of ours: CloudWatch Logs (held to this account's log

@@ -19,9 +19,9 @@ from constructs import Construct
 from landingzone.constructs.lambda_function import XRAY_WRITE
 from landingzone.constructs.naming import pin
 from landingzone.constructs.workload_role import WorkloadRole, service_trust
+from meeting_recorder.key import s3_through_key
 from meeting_recorder.names import AUDIO_FOLDER, CHUNKS, TRANSCRIPTS, WORKLOAD, user_folder
 from meeting_recorder.pipeline_definition import Targets, definition
-from meeting_recorder.transcoding import s3_through_key
 
 NAME = f"{WORKLOAD}-pipeline"
 MANIFEST = "manifest.json"

@@ -10,9 +10,9 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from landingzone.constructs.lambda_function import FunctionSpec, PythonFunction
+from meeting_recorder.key import s3_through_key
 from meeting_recorder.names import SUMMARIES, TRANSCRIPTS, WORKLOAD, user_folder
 from meeting_recorder.parameters import Models
-from meeting_recorder.transcoding import s3_through_key
 
 HANDLERS = Path(__file__).parent / "handlers"
 GEOGRAPHIES = ("us.", "eu.", "apac.", "global.")

@@ -28,6 +28,7 @@ from constructs import Construct
 
 from landingzone.constructs.naming import pin
 from landingzone.constructs.workload_role import WorkloadRole, service_trust
+from meeting_recorder.key import s3_through_key
 from meeting_recorder.names import AUDIO_FOLDER, CHUNKS, VIDEOS, WORKLOAD, user_folder
 from meeting_recorder.parameters import Transcoding
 
@@ -36,13 +37,6 @@ NAME = f"{WORKLOAD}-transcode"
 ATTEMPT_SECONDS = 2400
 # ECR hands out registry tokens only for `*`.
 ECR_TOKEN = "ecr:GetAuthorizationToken"
-
-
-def s3_through_key(key_arn: str, region: str) -> dict[str, object]:
-    """Use of the workload key, only by S3 on the role's behalf (SSE-KMS objects)."""
-    return {"Sid": "WorkloadKeyThroughS3", "Effect": "Allow", "Resource": key_arn,
-            "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-            "Condition": {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}}}
 
 
 class Transcoder(Construct):
