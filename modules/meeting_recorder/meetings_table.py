@@ -17,6 +17,7 @@ from cdktf_cdktf_provider_aws.dynamodb_table import (
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
+from landingzone.constructs.backup_vault import BACKUP_TAG, BACKUP_TRUST, BACKUP_VALUE
 from landingzone.constructs.naming import pin
 from landingzone.constructs.workload_role import WorkloadRole
 from meeting_recorder.names import WORKLOAD
@@ -25,10 +26,6 @@ from meeting_recorder.parameters import Backup
 TABLE = f"{WORKLOAD}-meetings"
 DATE_INDEX = "by-date"
 TTL_ATTRIBUTE = "expires_at"
-BACKUP_TAG = {"Backup": "daily"}
-# No aws:SourceAccount condition: AWS Backup does not send it when it assumes a plan's role.
-BACKUP_TRUST = {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
 
 
 class MeetingsTable(Construct):
@@ -50,7 +47,8 @@ class MeetingsTable(Construct):
             point_in_time_recovery=DynamodbTablePointInTimeRecovery(enabled=True),
             ttl=DynamodbTableTtl(attribute_name=TTL_ATTRIBUTE, enabled=True),
             server_side_encryption=DynamodbTableServerSideEncryption(enabled=True, kms_key_arn=kms_key_arn),
-            tags=BACKUP_TAG, lifecycle={"prevent_destroy": True}, provider=provider), "dynamodb_table", TABLE)
+            tags={BACKUP_TAG: BACKUP_VALUE}, lifecycle={"prevent_destroy": True}, provider=provider),
+            "dynamodb_table", TABLE)
         self.arn = self.table.arn
         self.name = TABLE
 

@@ -15,6 +15,12 @@ from landingzone.constructs.naming import pin
 VAULT_NAME = "landingzone"
 BACKUP_ROLE = "LandingZoneBackup"
 POLICIES = ("AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores")
+# What the organization backup policy selects on: resources tagged Backup=daily.
+BACKUP_TAG, BACKUP_VALUE = "Backup", "daily"
+# No aws:SourceAccount condition, as on AWS's own AWSBackupDefaultServiceRole: AWS Backup does not send it when it
+# assumes a plan's role, and a condition it does not send would stop every backup silently.
+BACKUP_TRUST = {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
 
 
 class BackupRole(Construct):
@@ -22,13 +28,8 @@ class BackupRole(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, provider: AwsProvider | None = None) -> None:
         super().__init__(scope, id_)
-        # No aws:SourceAccount condition, as on AWS's own AWSBackupDefaultServiceRole: organization backup
-        # policies run as the service, and a condition it does not send would stop every backup silently.
         self.role = pin(IamRole(self, "role", name=BACKUP_ROLE, provider=provider,
-                                assume_role_policy=json.dumps({"Version": "2012-10-17", "Statement": [
-                                    {"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"},
-                                     "Action": "sts:AssumeRole"}]})),
-                        "iam_role", "backup")
+                                assume_role_policy=json.dumps(BACKUP_TRUST)), "iam_role", "backup")
         for policy in POLICIES:
             pin(IamRolePolicyAttachment(self, policy, role=self.role.name, provider=provider,
                                         policy_arn=f"arn:aws:iam::aws:policy/service-role/{policy}"),

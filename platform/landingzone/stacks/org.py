@@ -13,7 +13,7 @@ from landingzone.config.model import target_keys
 from landingzone.config.organization import RequiredTag, Targets
 from landingzone.config.security import BackupPolicy
 from landingzone.constructs.accounts import AccountSpec, MemberAccount
-from landingzone.constructs.backup_vault import BACKUP_ROLE, VAULT_NAME
+from landingzone.constructs.backup_vault import BACKUP_ROLE, BACKUP_TAG, BACKUP_VALUE, VAULT_NAME
 from landingzone.constructs.ids import logical_id
 from landingzone.constructs.naming import pin
 from landingzone.constructs.organization import Organization
@@ -80,7 +80,6 @@ def build_org_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources:
 
 # Every resource carries these through the providers' default tags; `Backup` selects what the backup policy saves.
 MANDATORY_TAGS = ("Environment", "Project", "Owner", "CostCenter", "ManagedBy")
-BACKUP_TAG, BACKUP_VALUE = "Backup", "daily"
 
 
 def tag_policy_document(required: tuple[RequiredTag, ...], backups: bool) -> str:
