@@ -13,7 +13,6 @@ WORKLOAD = Workload(
     name="meeting-recorder",
     parameters=Parameters,
     builder="meeting_recorder.stack:build_meeting_recorder_stack",
-    description="Meeting recordings, their transcoding, transcription and Bedrock summaries, and app sign-in.",
     check=check_meeting_recorder,
     reads=("network",),
 )

@@ -42,14 +42,15 @@ def _key(user: str = "$.user", meeting: str = "$.meeting_id") -> dict[str, Any]:
             "sk": {"S.$": f"States.Format('MEETING#{{}}', {meeting})"}}
 
 
-def _status(name: str, status: str, next_state: str | None, extra: dict[str, str] | None = None) -> dict[str, Any]:
+def _status(name: str, table: str, status: str, next_state: str | None,
+            extra: dict[str, str] | None = None) -> dict[str, Any]:
     """Set the meeting item's status; `extra` maps more attributes to the paths (or intrinsics) of their values."""
     fields = {"updated_at": "$$.State.EnteredTime", **(extra or {})}
     update = "SET #status = :status, " + ", ".join(f"{attr} = :{attr}" for attr in fields)
     values: dict[str, Any] = {":status": {"S": status}, **{f":{attr}": {"S.$": path} for attr, path in fields.items()}}
     state: dict[str, Any] = {
         "Type": "Task", "Resource": "arn:aws:states:::dynamodb:updateItem", "ResultPath": None,
-        "Parameters": {"TableName": "{table}", "Key": _key(), "UpdateExpression": update,
+        "Parameters": {"TableName": table, "Key": _key(), "UpdateExpression": update,
                        "ExpressionAttributeNames": {"#status": "status"}, "ExpressionAttributeValues": values},
         "Retry": [_retry(["DynamoDB.ProvisionedThroughputExceededException", "DynamoDB.ThrottlingException",
                           "DynamoDB.InternalServerErrorException", *TRANSIENT])]}
@@ -93,7 +94,7 @@ def definition(targets: Targets) -> dict[str, Any]:
             "bucket.$": "$.detail.bucket.name",
             "user.$": f"States.ArrayGetItem({key_parts}, 1)",
             "meeting_id.$": f"States.ArrayGetItem({key_parts}, 3)"}},
-        **_status("RecordProcessing", "PROCESSING", "NameJobs"),
+        **_status("RecordProcessing", targets.table, "PROCESSING", "NameJobs"),
         "NameJobs": {"Type": "Pass", "ResultPath": "$.names", "Next": "Transcode", "Parameters": {
             "job.$": "States.Format('{}-{}', $.user, $.meeting_id)"}},
         "Transcode": {
@@ -135,19 +136,11 @@ def definition(targets: Targets) -> dict[str, Any]:
             "Retry": [_retry([*LAMBDA_TRANSIENT, "ThrottlingException"], attempts=5, interval=5, max_delay=120),
                       _retry(["InvalidExtraction"], attempts=2, interval=10)],
             "Catch": FAILED, "Next": "RecordComplete"},
-        **_status("RecordComplete", "COMPLETE", None, {"summary_key": "$.result.summary_key"}),
-        **_status("RecordFailure", "FAILED", "Failed", {"failure": "States.JsonToString($.error)"}),
+        **_status("RecordComplete", targets.table, "COMPLETE", None, {"summary_key": "$.result.summary_key"}),
+        **_status("RecordFailure", targets.table, "FAILED", "Failed", {"failure": "States.JsonToString($.error)"}),
         "Failed": {"Type": "Fail", "Error": "MeetingProcessingFailed",
                    "Cause": "A step failed after its retries; the meeting's item records it."},
     }
-    document = {"Comment": "Meeting recorder: transcode, transcribe, summarise, catalogue.",
-                "StartAt": "ParseUpload", "TimeoutSeconds": TIMEOUT_SECONDS, "States": states}
-    return _fill(document, {"{table}": targets.table})
+    return {"Comment": "Meeting recorder: transcode, transcribe, summarise, catalogue.",
+            "StartAt": "ParseUpload", "TimeoutSeconds": TIMEOUT_SECONDS, "States": states}
 
-
-def _fill(node: Any, values: dict[str, str]) -> Any:
-    if isinstance(node, dict):
-        return {k: _fill(v, values) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_fill(v, values) for v in node]
-    return values.get(node, node) if isinstance(node, str) else node

@@ -46,7 +46,6 @@ class Workload:
     name: str
     parameters: type[BaseModel]
     builder: str  # "module:function" taking (scope, landing_zone, spec, sources), like the library's own stacks
-    description: str
     check: Callable[[WorkloadCheck], list[Problem]] | None = None
     # Stacks the workload reads at plan time besides its account's baseline (the hub's endpoints, say).
     reads: tuple[str, ...] = ()
