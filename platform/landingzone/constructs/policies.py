@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_aws.organizations_policy import OrganizationsPolicy
 from cdktf_cdktf_provider_aws.organizations_policy_attachment import OrganizationsPolicyAttachment
 from constructs import Construct
@@ -24,7 +25,8 @@ class OrganizationPolicy(Construct):
     """One organization policy document and an attachment per target, each addressed by policy and target."""
 
     def __init__(self, scope: Construct, id_: str, *, name: str, policy_type: str, content: str,
-                 description: str, targets: Sequence[PolicyTarget], tags: Mapping[str, str] | None = None) -> None:
+                 description: str, targets: Sequence[PolicyTarget], tags: Mapping[str, str] | None = None,
+                 depends_on: Sequence[ITerraformDependable] = ()) -> None:
         super().__init__(scope, id_)
         prefix = {"SERVICE_CONTROL_POLICY": "scp", "TAG_POLICY": "tag_policy",
                   "BACKUP_POLICY": "backup_policy"}.get(policy_type, policy_type.lower())
@@ -35,6 +37,7 @@ class OrganizationPolicy(Construct):
             content=literal(content),
             description=literal(description),
             tags=literal_tags(dict(tags)) if tags else None,
+            depends_on=list(depends_on) or None,
         ), prefix, name)
         for target in targets:
             pin(OrganizationsPolicyAttachment(

@@ -53,6 +53,9 @@ def build_org_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources:
         for account in lz.member_accounts()
     }
 
+    # CreatePolicy fails until the organization exists, and nothing else in a policy refers to it.
+    after_org = [org.resource]
+
     def resolve(targets: Targets) -> list[PolicyTarget]:
         ids = {"root": lambda _: org.root_id, "ou": ous.id_of, "account": accounts.__getitem__}
         return [PolicyTarget("root" if kind == "root" else logical_id(kind, name), ids[kind](name))
@@ -61,20 +64,23 @@ def build_org_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources:
     for scp in lz.scps:
         sources.record(OrganizationPolicy(
             stack, f"scp-{scp.name}", name=scp.name, policy_type="SERVICE_CONTROL_POLICY", content=scp.content,
-            description=scp.description, targets=resolve(scp.attach_to), tags=platform_tags), scp.file)
+            description=scp.description, targets=resolve(scp.attach_to), tags=platform_tags,
+            depends_on=after_org), scp.file)
     backup = lz.organization.backup_policy
     if "TAG_POLICY" in settings.enabled_policy_types:
         sources.record(OrganizationPolicy(
             stack, "tag-policy", name="required-tags", policy_type="TAG_POLICY",
             content=tag_policy_document(lz.organization.required_tags, backup is not None),
             description=f"Tags every {settings.name} resource carries, with their allowed values.",
-            targets=resolve(Targets(root=True)), tags=platform_tags), org_file)
+            targets=resolve(Targets(root=True)), tags=platform_tags,
+            depends_on=after_org), org_file)
     if backup is not None:
         sources.record(OrganizationPolicy(
             stack, "backup-policy", name="daily-backups", policy_type="BACKUP_POLICY",
             content=backup_policy_document(backup, settings.home_region),
             description=f"Daily AWS Backup of every {settings.name} resource tagged {BACKUP_TAG}={BACKUP_VALUE}.",
-            targets=resolve(Targets(root=True)), tags=platform_tags), org_file)
+            targets=resolve(Targets(root=True)), tags=platform_tags,
+            depends_on=after_org), org_file)
     return stack
 
 
