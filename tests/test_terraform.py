@@ -80,3 +80,17 @@ def test_identity_stack_with_known_ids_and_customer_policies_validates(project: 
     (tmp_path / "identity").mkdir()
     (tmp_path / "identity" / "cdk.tf.json").write_text(json.dumps(synth_stack(project, "identity")))
     assert validate_stack(terraform, tmp_path / "identity") == []
+
+
+def test_local_endpoints_are_every_service_of_the_provider_schema(terraform, tmp_path: Path) -> None:
+    """Local mode must aim every service at loopback: one the list missed would be sent to real AWS."""
+    from landingzone.local.endpoints import ENDPOINT_ALIASES, PROVIDER_ENDPOINTS
+
+    (tmp_path / "main.tf.json").write_text(json.dumps(
+        {"terraform": {"required_providers": {"aws": {"source": "hashicorp/aws", "version": "5.100.0"}}}}))
+    assert terraform.run(tmp_path, "init", "-input=false").returncode == 0
+    schema = json.loads(terraform.run(tmp_path, "providers", "schema", "-json").stdout)
+    provider = schema["provider_schemas"]["registry.terraform.io/hashicorp/aws"]["provider"]["block"]
+    endpoints = provider["block_types"]["endpoints"]["block"]["attributes"]
+    assert sorted([*PROVIDER_ENDPOINTS, *ENDPOINT_ALIASES]) == sorted(endpoints)
+

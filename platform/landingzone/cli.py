@@ -31,6 +31,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "plan-check":
             return _plan_check(lz, Path(args.plan), args.stack)
+        if args.command in ("up", "down"):
+            from landingzone.cli_local import run_local
+
+            return run_local(args.command, lz, list(stack_specs(lz)), root, local=args.local,
+                             workers=getattr(args, "workers", None))
         outdir = _outdir(root, args.out)
         if args.command == "synth" and (reason := unsafe_target(outdir, root)):
             raise ConfigError([Problem(_shown(outdir), 0, "", f"--out: {reason}")])
@@ -132,7 +137,9 @@ def _parser() -> argparse.ArgumentParser:
     texts = {"synth": "validate the config, write Terraform JSON stacks, then run the gates",
              "validate": "validate the config only; writes nothing",
              "check": "run the gates (checkov, terraform validate) on an existing cdktf.out",
-             "plan-check": "fail on deletes or replacements of protected resources in a `terraform show -json` plan"}
+             "plan-check": "fail on deletes or replacements of protected resources in a `terraform show -json` plan",
+             "up": "deploy every stack to a local AWS (--local), verify it with boto3, and re-plan for drift",
+             "down": "stop the local AWS that `up --local` started, and forget its state"}
     for name, text in texts.items():
         command = commands.add_parser(name, help=text, description=text)
         command.add_argument("--root", default=".", help="project folder holding config/ and accounts/ (default: .)")
@@ -144,6 +151,12 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("--stack", action="append", metavar="NAME",
                                  help="synthesize only this stack; repeat for more (default: all)")
             command.add_argument("--no-gates", action="store_true", help="write the stacks without running gates")
+        if name in ("up", "down"):
+            command.add_argument("--local", action="store_true",
+                                 help="target a local AWS (moto on a loopback port) instead of real AWS")
+        if name == "up":
+            command.add_argument("--workers", type=int, default=None, metavar="N",
+                                 help="stacks applied at once (default: three per core)")
         if name == "plan-check":
             command.add_argument("plan", help="the plan as JSON: terraform show -json PLANFILE > plan.json")
             command.add_argument("--stack", required=True, help="the stack the plan belongs to")

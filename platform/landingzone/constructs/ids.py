@@ -10,3 +10,17 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 def logical_id(*parts: str) -> str:
     """`("ou", "Workloads/Prod")` → `ou_Workloads_Prod`. Names exclude `_`, so distinct inputs stay distinct."""
     return "_".join(_UNSAFE.sub("_", part) for part in parts)
+
+
+def account_id_local(account: str) -> str:
+    """The Terraform local holding an account's ID in stacks that look it up (`account_id_log_archive`)."""
+    return "account_id_" + account.replace("-", "_")  # names have no `_`, so this stays one-to-one
+
+
+def hub_name(organization: str) -> str:
+    """The hub's Name tag, by which spoke stacks look it up (the ID is not known until it exists)."""
+    return f"{organization}-hub"
+
+
+def segment_table_name(organization: str, segment: str) -> str:
+    return f"{organization}-segment-{segment}"

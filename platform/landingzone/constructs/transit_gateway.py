@@ -11,16 +11,8 @@ from cdktf_cdktf_provider_aws.ram_resource_association import RamResourceAssocia
 from cdktf_cdktf_provider_aws.ram_resource_share import RamResourceShare
 from constructs import Construct
 
+from landingzone.constructs.ids import hub_name, segment_table_name
 from landingzone.constructs.naming import pin
-
-
-def hub_name(organization: str) -> str:
-    """The hub's Name tag, by which spoke stacks look it up (the ID is not known until it exists)."""
-    return f"{organization}-hub"
-
-
-def segment_table_name(organization: str, segment: str) -> str:
-    return f"{organization}-segment-{segment}"
 
 
 class TransitGatewayHub(Construct):

@@ -34,9 +34,9 @@ from landingzone.constructs.environment_key import EnvironmentKey
 from landingzone.constructs.flow_logs import FlowLogs
 from landingzone.constructs.gateway_endpoints import GatewayEndpoints
 from landingzone.constructs.hub_attachment import HubAttachment
+from landingzone.constructs.ids import hub_name, segment_table_name
 from landingzone.constructs.naming import pin
 from landingzone.constructs.permissions_boundary import PermissionsBoundary
-from landingzone.constructs.transit_gateway import hub_name, segment_table_name
 from landingzone.constructs.vpc import Vpc
 from landingzone.constructs.zone_associations import ZoneAssociations
 from landingzone.stacks.providers import AccountProviders, account_stack

@@ -12,7 +12,7 @@ from constructs import Construct
 
 from landingzone.config import LandingZone
 from landingzone.config.model import Account
-from landingzone.constructs.ids import logical_id
+from landingzone.constructs.ids import account_id_local, logical_id
 from landingzone.constructs.naming import literal_tags, pin
 
 MANAGED_BY = {"ManagedBy": "landingzone"}
@@ -70,7 +70,7 @@ class AccountProviders:
         if account.manifest.id:
             return account.manifest.id
         self.organization()
-        name = "account_id_" + account.name.replace("-", "_")  # names have no `_`, so this stays one-to-one
+        name = account_id_local(account.name)
         if name not in self._locals:
             self._locals.add(name)
             TerraformLocal(self._stack, name, f"${{local.{ACCOUNT_IDS}[{json.dumps(account.manifest.email.lower())}]}}"

@@ -1,0 +1,96 @@
+"""`landingzone up --local` and `down --local`: progress per stack as it happens, then the report."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from landingzone.cli_format import table
+from landingzone.config import LandingZone
+from landingzone.errors import ConfigError, Problem
+from landingzone.local.runner import StackRun, default_workers
+from landingzone.stacks.topology import StackSpec
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+def run_local(command: str, lz: LandingZone, specs: Sequence[StackSpec], root: Path, *, local: bool,
+              workers: int | None) -> int:
+    from landingzone.gates.terraform import TerraformUnavailable
+    from landingzone.local.server import LocalAwsError
+
+    if not local:
+        raise ConfigError([Problem(command, 0, "", "only --local is supported: real AWS accounts are deployed by "
+                                   "Terraform or Spacelift from cdktf.out")])
+    started = time.perf_counter()
+    try:
+        code = _up(lz, specs, root, workers) if command == "up" else _down(root)
+    except (TerraformUnavailable, LocalAwsError) as exc:
+        print(f"landingzone: {command} --local: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"landingzone: {command} --local {'done' if code == EXIT_OK else 'FAILED'} in "
+          f"{time.perf_counter() - started:.0f} s")
+    return code
+
+
+def _progress(verb: str) -> object:
+    def report(stack: str, status: str) -> None:
+        print(f"  {verb if status == 'start' else status:<8} {stack}", flush=True)
+    return report
+
+
+def _up(lz: LandingZone, specs: Sequence[StackSpec], root: Path, workers: int | None) -> int:
+    from landingzone.local.deploy import up
+
+    result = up(lz, specs, root, workers=workers or default_workers(), say=_say, progress=_progress("apply"))
+    if result.left_out:
+        print(f"left out locally ({len(result.left_out)}: the local AWS cannot hold them; see "
+              "landingzone/local/capabilities.py):")
+        print("\n".join(table([("stack", "address", "why"), *((lo.stack, lo.address, lo.reason)
+                                                                for lo in result.left_out)])))
+    if result.seeded:
+        print(f"seeded {len(result.seeded)} Identity Center groups that Entra's SCIM sync provides: "
+              f"{', '.join(result.seeded)}")
+    accounts = {spec.name: spec.account for spec in specs}
+    rows = [("stack", "account", "status", "resources", "apply s", "re-plan")]
+    for name, run in sorted(result.applied.items()):
+        replan = result.replanned.get(name)
+        rows.append((name, accounts.get(name, "?"), run.status, str(run.resources), f"{run.seconds:.1f}",
+                     "-" if replan is None else "no changes" if replan.ok else "CHANGES"))
+    print("\n".join(table(rows)))
+    _details("apply", result.applied.values())
+    _details("re-plan", result.replanned.values())
+    if result.checks:
+        passed = sum(c.ok for c in result.checks)
+        print(f"verified with boto3: {passed} of {len(result.checks)} checks passed")
+        for check in result.checks:
+            if not check.ok:
+                print(f"  FAILED {check.name}: {check.detail}")
+    print(f"the local AWS keeps running: AWS_ENDPOINT_URL={result.endpoint} aws organizations list-accounts; "
+          "`landingzone down --local` removes it")
+    return EXIT_OK if result.ok else EXIT_FAILED
+
+
+def _down(root: Path) -> int:
+    from landingzone.local.deploy import down
+
+    result = down(root)
+    if result.endpoint is None:
+        print("landingzone: no local AWS is running; its local state is forgotten")
+        return EXIT_OK
+    print(f"landingzone: stopped the local AWS at {result.endpoint}; it held "
+          f"{sum(result.forgotten.values())} resources in {len(result.forgotten)} stacks, all gone with it")
+    return EXIT_OK
+
+
+def _details(what: str, runs: object) -> None:
+    for run in runs:  # type: ignore[attr-defined]
+        assert isinstance(run, StackRun)
+        if not run.ok and run.detail:
+            print(f"{what} {run.name} {run.status}:\n  " + run.detail.replace("\n", "\n  "))
+
+
+def _say(text: str) -> None:
+    print(f"landingzone: {text}", flush=True)

@@ -1,0 +1,1 @@
+"""Local deployment: the landing zone applied to moto on a loopback port, verified with boto3, re-planned."""
