@@ -156,7 +156,7 @@ def _parser() -> argparse.ArgumentParser:
                                  help="target a local AWS (moto on a loopback port) instead of real AWS")
         if name == "up":
             command.add_argument("--workers", type=int, default=None, metavar="N",
-                                 help="stacks applied at once (default: three per core)")
+                                 help="stacks applied at once (default: two per core)")
         if name == "plan-check":
             command.add_argument("plan", help="the plan as JSON: terraform show -json PLANFILE > plan.json")
             command.add_argument("--stack", required=True, help="the stack the plan belongs to")

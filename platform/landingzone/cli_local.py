@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from landingzone.cli_format import table
@@ -43,33 +43,36 @@ def _progress(verb: str) -> object:
 
 def _up(lz: LandingZone, specs: Sequence[StackSpec], root: Path, workers: int | None) -> int:
     from landingzone.local.deploy import up
+    from landingzone.local.workspace import Workspace
 
     result = up(lz, specs, root, workers=workers or default_workers(), say=_say, progress=_progress("apply"))
+    lines = []
     if result.left_out:
-        print(f"left out locally ({len(result.left_out)}: the local AWS cannot hold them; see "
-              "landingzone/local/capabilities.py):")
-        print("\n".join(table([("stack", "address", "why"), *((lo.stack, lo.address, lo.reason)
-                                                                for lo in result.left_out)])))
+        lines.append(f"left out locally ({len(result.left_out)}: the local AWS cannot hold them; see "
+                     "landingzone/local/capabilities.py):")
+        lines += table([("stack", "address", "why"), *((lo.stack, lo.address, lo.reason) for lo in result.left_out)])
     if result.seeded:
-        print(f"seeded {len(result.seeded)} Identity Center groups that Entra's SCIM sync provides: "
-              f"{', '.join(result.seeded)}")
+        lines.append(f"seeded {len(result.seeded)} Identity Center groups that Entra's SCIM sync provides: "
+                     f"{', '.join(result.seeded)}")
     accounts = {spec.name: spec.account for spec in specs}
     rows = [("stack", "account", "status", "resources", "apply s", "re-plan")]
     for name, run in sorted(result.applied.items()):
         replan = result.replanned.get(name)
         rows.append((name, accounts.get(name, "?"), run.status, str(run.resources), f"{run.seconds:.1f}",
                      "-" if replan is None else "no changes" if replan.ok else "CHANGES"))
-    print("\n".join(table(rows)))
-    _details("apply", result.applied.values())
-    _details("re-plan", result.replanned.values())
+    lines += table(rows)
+    lines += _details("apply", result.applied.values()) + _details("re-plan", result.replanned.values())
     if result.checks:
         passed = sum(c.ok for c in result.checks)
-        print(f"verified with boto3: {passed} of {len(result.checks)} checks passed")
-        for check in result.checks:
-            if not check.ok:
-                print(f"  FAILED {check.name}: {check.detail}")
+        lines.append(f"verified with boto3: {passed} of {len(result.checks)} checks passed")
+        lines += [f"  FAILED {check.name}: {check.detail}" for check in result.checks if not check.ok]
+    print("\n".join(lines))
+    # The whole report, every check with what it read, stays beside the state for a later look.
+    report = Workspace.of(root).root / "report.txt"
+    report.write_text("\n".join([*lines, "checks:", *(f"  {'ok' if c.ok else 'FAILED'} {c.name}: {c.detail}"
+                                                      for c in result.checks)]) + "\n")
     print(f"the local AWS keeps running: AWS_ENDPOINT_URL={result.endpoint} aws organizations list-accounts; "
-          "`landingzone down --local` removes it")
+          f"`landingzone down --local` removes it; report: {report}")
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
@@ -85,11 +88,9 @@ def _down(root: Path) -> int:
     return EXIT_OK
 
 
-def _details(what: str, runs: object) -> None:
-    for run in runs:  # type: ignore[attr-defined]
-        assert isinstance(run, StackRun)
-        if not run.ok and run.detail:
-            print(f"{what} {run.name} {run.status}:\n  " + run.detail.replace("\n", "\n  "))
+def _details(what: str, runs: Iterable[StackRun]) -> list[str]:
+    return [f"{what} {run.name} {run.status}:\n  " + run.detail.replace("\n", "\n  ")
+            for run in runs if not run.ok and run.detail]
 
 
 def _say(text: str) -> None:

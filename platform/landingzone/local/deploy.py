@@ -42,6 +42,9 @@ def up(lz: LandingZone, specs: Sequence[StackSpec], project: Path, *, workers: i
     from landingzone.stacks.synth import synthesize
 
     workspace = Workspace.of(project)
+    if server.running(workspace.root) is None:
+        # State from a local AWS that is gone describes nothing: a fresh server starts from fresh state.
+        workspace.forget()
     local = server.start(workspace.root)
     say(f"local AWS at {local.endpoint} (moto, pid {local.pid})")
     chosen, left_out = deployable(specs)

@@ -151,5 +151,5 @@ def _error(stderr: str) -> str:
 
 def default_workers() -> int:
     # A stack spends much of its apply in the provider's propagation waits (KMS keys, lifecycle rules), which
-    # use no core: three per core keeps both busy.
-    return 3 * (os.cpu_count() or 1)
+    # use no core, so two per core; more made the local AWS so slow that providers retried creates it had done.
+    return 2 * (os.cpu_count() or 1)

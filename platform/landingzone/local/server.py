@@ -10,7 +10,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,17 +101,22 @@ def stop(workdir: Path) -> bool:
 
 
 def _serve(port_file: Path) -> None:
-    from moto.server import ThreadedMotoServer
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from waitress.server import create_server
 
+    # waitress rather than moto's own werkzeug development server: under a dozen Terraform providers at once
+    # the development server drops connections mid-response, and the provider's retry of a request that had
+    # succeeded (a Route 53 record, say) then fails with "already exists". Enough threads that no request
+    # waits in waitress's queue: with 16, queues of 14 came with the same duplicate creates (a subnet).
     # Port 0: the kernel picks a free port at bind time, so two runs never race for one.
-    server = ThreadedMotoServer(ip_address=LOOPBACK, port=0, verbose=False)
-    server.start()
-    _, port = server.get_host_and_port()
-    port_file.write_text(f"{port}\n")
-    stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
-    stopped.wait()
-    server.stop()
+    server = create_server(DomainDispatcherApplication(create_backend_app), host=LOOPBACK, port=0, threads=64,
+                           channel_timeout=300, connection_limit=1000)
+    port_file.write_text(f"{server.effective_port}\n")
+    signal.signal(signal.SIGTERM, lambda *_: server.close())
+    try:
+        server.run()
+    except (OSError, ValueError):  # run() ends on the closed socket once SIGTERM closed it
+        return
 
 
 if __name__ == "__main__":
