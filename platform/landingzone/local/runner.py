@@ -33,13 +33,11 @@ Action = Callable[[str], StackRun]
 Progress = Callable[[str, str], None]  # (stack, "start" | StackRun.status)
 
 
-def run_in_order(graph: Mapping[str, Sequence[str]], action: Action, *, workers: int, reverse: bool = False,
+def run_in_order(graph: Mapping[str, Sequence[str]], action: Action, *, workers: int,
                  progress: Progress | None = None) -> dict[str, StackRun]:
-    """Run `action` on every stack of `graph` (stack → the stacks it depends on) after its dependencies, or,
-    with `reverse`, after every stack that depends on it (teardown). Returns the runs by stack name."""
+    """Run `action` on every stack of `graph` (stack → the stacks it depends on) after its dependencies.
+    Returns the runs by stack name."""
     after = {name: set(deps) & graph.keys() for name, deps in graph.items()}
-    if reverse:
-        after = {name: {other for other, deps in after.items() if name in deps} for name in after}
     results: dict[str, StackRun] = {}
     running: dict[Future[StackRun], str] = {}
     report = progress or (lambda *_: None)
@@ -78,9 +76,6 @@ class StackTerraform:
     def apply(self, name: str) -> StackRun:
         return self._timed(name, ("apply", "-auto-approve", "-input=false", "-no-color"))
 
-    def destroy(self, name: str) -> StackRun:
-        return self._timed(name, ("destroy", "-auto-approve", "-input=false", "-no-color"))
-
     def plan(self, name: str, *extra: str) -> StackRun:
         """A plan; `ok` only when it proposes no change. `detail` lists each change as `action address`."""
         started = time.perf_counter()
@@ -91,7 +86,7 @@ class StackTerraform:
                                      *extra)
         if result.returncode != 0:
             return StackRun(name, "failed", seconds=time.perf_counter() - started, detail=_error(result.stderr))
-        changes = plan_changes(json.loads(self._terraform.run(folder, "show", "-json", "local.plan").stdout))
+        changes = plan_changes(self.show_plan(name))
         return StackRun(name, "failed" if changes else "ok", self._count(name), time.perf_counter() - started,
                         "\n".join(changes))
 
@@ -126,8 +121,15 @@ class StackTerraform:
                         detail="terraform init: " + _error(result.stderr or result.stdout))
 
     def _count(self, name: str) -> int:
-        listed = self._terraform.run(self._stacks / name, "state", "list")
-        return sum(1 for line in listed.stdout.splitlines() if line and not line.startswith("data."))
+        return managed_resources(self._stacks / name / f"terraform.{name}.tfstate")
+
+
+def managed_resources(state_file: Path) -> int:
+    """Managed resource instances in a local state file (read directly: `terraform state list` costs a process)."""
+    if not state_file.is_file():
+        return 0
+    resources = json.loads(state_file.read_text() or "{}").get("resources", [])
+    return sum(len(r.get("instances", [])) for r in resources if r["mode"] == "managed")
 
 
 def plan_changes(plan: Mapping[str, object]) -> list[str]:

@@ -33,16 +33,17 @@ def verify(lz: LandingZone, clients: LocalClients, specs: Sequence[StackSpec], s
     org = clients.management("organizations")
     paths = _ou_paths(org)
     checks = [*_accounts(lz, clients, org, paths), *_scps(lz, org, paths)]
+    states = {spec.name: state_of(spec.name) for spec in specs}  # each `terraform show` once
     if lz.network is not None:
         intended = {}
         for spec in specs:
             configured = config_of(spec.name).get("resource", {}).get(_ATTACHMENT, {})
-            for resource in _state_entries(state_of(spec.name), _ATTACHMENT):
+            for resource in _managed(states[spec.name], _ATTACHMENT):
                 intended[resource["values"]["id"]] = configured[resource["name"]].get("tags", {}).get("Segment", "")
         checks += [*_segments(lz, clients, intended), *_central_endpoints(lz, clients)]
     for spec in specs:
         if spec.name.startswith(tuple(f"{w}-" for w in _workload_names(lz))):
-            checks += _workload(clients, spec, state_of(spec.name))
+            checks += _workload(clients, spec, states[spec.name])
     return checks
 
 
@@ -175,7 +176,9 @@ def _central_endpoints(lz: LandingZone, clients: LocalClients) -> Iterator[Check
 
 
 def _workload(clients: LocalClients, spec: StackSpec, state: Mapping[str, Any]) -> Iterator[Check]:
-    resources = _state_resources(state)
+    resources: dict[str, list[Mapping[str, Any]]] = {}
+    for resource in _managed(state):
+        resources.setdefault(resource["type"], []).append(resource["values"])
     for values in resources.get("aws_s3_bucket_lifecycle_configuration", []):
         s3 = clients.account(spec.account, "s3")
         rules = s3.get_bucket_lifecycle_configuration(Bucket=values["bucket"])["Rules"]
@@ -209,18 +212,10 @@ def _workload(clients: LocalClients, spec: StackSpec, state: Mapping[str, Any]) 
                     f"missing or different: {wrong}" if wrong else f"{len(names)} alarms with their actions")
 
 
-def _state_resources(state: Mapping[str, Any]) -> dict[str, list[Mapping[str, Any]]]:
-    """Managed resources' values by type."""
-    resources: dict[str, list[Mapping[str, Any]]] = {}
-    for resource in state.get("values", {}).get("root_module", {}).get("resources", []):
-        if resource["mode"] == "managed":
-            resources.setdefault(resource["type"], []).append(resource["values"])
-    return resources
-
-
-def _state_entries(state: Mapping[str, Any], type_: str) -> list[Mapping[str, Any]]:
+def _managed(state: Mapping[str, Any], type_: str | None = None) -> list[Mapping[str, Any]]:
+    """The managed resources of a `terraform show -json` state, of one type or all."""
     return [r for r in state.get("values", {}).get("root_module", {}).get("resources", [])
-            if r["mode"] == "managed" and r["type"] == type_]
+            if r["mode"] == "managed" and type_ in (None, r["type"])]
 
 
 def _region(arn: str) -> str:

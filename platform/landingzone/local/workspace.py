@@ -14,6 +14,7 @@ from typing import Any
 from landingzone.config import LandingZone
 from landingzone.gates.terraform import Terraform, find_terraform
 from landingzone.local.retarget import LeftOut, retarget
+from landingzone.local.runner import managed_resources
 from landingzone.local.server import MANAGEMENT_ACCOUNT_ID
 from landingzone.stacks.topology import StackSpec
 
@@ -45,14 +46,11 @@ class Workspace:
 
     def resource_counts(self) -> dict[str, int]:
         """Managed resources in each stack's local state."""
-        counts = {}
-        for state in sorted(self.stacks_dir.glob("*/terraform.*.tfstate")):
-            resources = json.loads(state.read_text() or "{}").get("resources", [])
-            counts[state.parent.name] = sum(len(r.get("instances", [])) for r in resources if r["mode"] == "managed")
-        return counts
+        return {state.parent.name: managed_resources(state)
+                for state in sorted(self.stacks_dir.glob("*/terraform.*.tfstate"))}
 
     def forget(self) -> None:
-        """Drop the local copies and their state (after a teardown, or when the local AWS they described is gone)."""
+        """Drop the local copies and their state (after `down`, or when the local AWS they described is gone)."""
         shutil.rmtree(self.stacks_dir, ignore_errors=True)
 
 
