@@ -7,6 +7,7 @@ when a `meeting-recorder-<account>` stack is synthesized.
 
 from landingzone.config.workloads import Workload
 from meeting_recorder.checks import check_meeting_recorder
+from meeting_recorder.names import data_buckets
 from meeting_recorder.parameters import Parameters
 
 WORKLOAD = Workload(
@@ -15,4 +16,5 @@ WORKLOAD = Workload(
     builder="meeting_recorder.stack:build_meeting_recorder_stack",
     check=check_meeting_recorder,
     reads=("network",),
+    data_buckets=data_buckets,
 )

@@ -14,3 +14,13 @@ CHUNKS, VIDEOS, AUDIO_FOLDER, TRANSCRIPTS, SUMMARIES = "chunks", "videos", "audi
 def user_folder(folder: str) -> str:
     """`users/*/chunks/*`: the ARN pattern (where `*` does match) for one folder, any user."""
     return f"{USERS}*/{folder}/*"
+
+
+def recordings_prefix(organization: str, account: str) -> str:
+    """`acme-recordings-prod-`: the recordings bucket's name up to its account ID, which the organization trail's
+    data events select on (the access-log bucket, `acme-recordings-access-prod-…`, does not match it)."""
+    return f"{organization}-recordings-{account}-"
+
+
+def data_buckets(organization: str, account: str) -> tuple[str, ...]:
+    return (recordings_prefix(organization, account),)

@@ -44,6 +44,8 @@ class Transcoding(Strict):
     ephemeral_storage_gib: int = Field(default=50, ge=21, le=200, description="Scratch space for the video.")
     image_tag: ImageTag = Field(default="latest", description="Tag of the FFmpeg image in the workload's ECR "
                                 "repository; tags are immutable, so pin a release.")
+    images_kept: int = Field(default=10, ge=1, le=1000, description="Tagged images the repository keeps besides "
+                             "`image_tag`, which is never expired; older ones, and untagged ones after a day, go.")
 
     @field_validator("memory_mib")
     @classmethod
@@ -89,5 +91,12 @@ class Parameters(Strict):
     noncurrent_version_days: int = Field(default=30, ge=1, description="How long overwritten or deleted "
                                          "recordings stay recoverable.")
     models: Models = Field(default_factory=Models)
+    invocation_logging: Literal["off", "metadata", "full"] = Field(
+        default="metadata", description="Bedrock model-invocation logging of this account and region, into a log "
+        "group under the workload key kept `log_retention_days`. `metadata`: who called which model when, and "
+        "the token counts, without prompt or response text; `full`: the text too, that is the meeting "
+        "transcripts and their summaries, readable by whoever may read the log group, so only where the data "
+        "class allows it; `off`: none. Bedrock logs only within its own account and region, so these logs "
+        "cannot go to the organization's log archive.")
     transcoding: Transcoding = Field(default_factory=Transcoding)
     backup: Backup = Field(default_factory=Backup)

@@ -18,7 +18,18 @@ from constructs import Construct
 
 from landingzone.constructs.naming import pin
 from landingzone.constructs.secure_bucket import SecureBucket
-from meeting_recorder.names import AUDIO, CHUNK, CHUNKS, KIND_TAG, METADATA, USERS, VIDEO, WORKLOAD, user_folder
+from meeting_recorder.names import (
+    AUDIO,
+    CHUNK,
+    CHUNKS,
+    KIND_TAG,
+    METADATA,
+    USERS,
+    VIDEO,
+    WORKLOAD,
+    recordings_prefix,
+    user_folder,
+)
 
 CHUNK_DAYS, AUDIO_DAYS, METADATA_IA_DAYS, MULTIPART_DAYS = 7, 30, 90, 1
 
@@ -87,7 +98,7 @@ class RecordingsBucket(Construct):
                          "Principal": {"Service": "logging.s3.amazonaws.com"}, "Action": "s3:PutObject",
                          "Resource": "{bucket}/*", "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}}])
         self.bucket = SecureBucket(
-            self, "recordings", name=f"{organization}-recordings-{account}-{account_id}", address="recordings",
+            self, "recordings", name=f"{recordings_prefix(organization, account)}{account_id}", address="recordings",
             kms_key_arn=kms_key_arn, lifecycle_rules=lifecycle_rules(noncurrent_days), provider=provider,
             access_log_bucket=self.access_logs.bucket.id, statements=[require_chunk_tag()])
         self.arn = self.bucket.arn

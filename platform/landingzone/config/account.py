@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import Field
 
+from landingzone.config.baseline import AccountBaseline
 from landingzone.config.identity import SamlFederation
 from landingzone.config.network import AccountNetwork
 from landingzone.config.security import Budget
@@ -45,6 +46,8 @@ class AccountManifest(Strict):
     saml_federation: SamlFederation | None = Field(
         default=None, description="Direct SAML federation with Entra ID for API clients; see SamlFederation."
     )
+    baseline: AccountBaseline = Field(default_factory=AccountBaseline, description="This account's own "
+                                      "default-VPC setting and alternate contacts; see AccountBaseline.")
     workloads: dict[AccountName, dict[str, Any] | None] = Field(
         default_factory=dict, description="Workload modules to deploy here, each with its parameters (the module "
         "checks them); `meeting-recorder: {...}` adds the `meeting-recorder-<account>` stack.")

@@ -33,6 +33,7 @@ def check_security(org: OrganizationConfig, src: Source, manifests: Sequence[tup
         problems += _check_administrator(org.security, src, manifests, unreadable, org.core_accounts.management)
         problems += _check_services(org, org.security, src)
         problems += _check_role_trust(org.security, src, identity)
+        problems += _check_detection_settings(org.security, src)
     if org.backup_policy is not None:
         problems += _check_backup(org, src)
     return problems
@@ -91,6 +92,23 @@ def _check_role_trust(security: SecurityConfig, src: Source, identity: IdentityC
             if name not in names:
                 problems.append(src.problem(("security", "role_trust", role, index), f"'{name}' is not a "
                                             f"permission set in config/identity.yaml {known(names, name)}"))
+    return problems
+
+
+# Settings that only mean something while their service runs: given without it, they would silently do nothing.
+SETTING_NEEDS = {"alarm_emails": "cloudtrail", "trail": "cloudtrail", "guardduty_protections": "guardduty"}
+
+
+def _check_detection_settings(security: SecurityConfig, src: Source) -> list[Problem]:
+    problems = unique(src, ("security", "alarm_emails"), [e.lower() for e in security.alarm_emails], "email",
+                      rule="each address is told once")
+    problems += unique(src, ("security", "trail", "data_events"), security.trail.data_events, "data event source")
+    problems += unique(src, ("security", "trail", "insights"), security.trail.insights, "insight type")
+    problems += unique(src, ("security", "guardduty_protections"), security.guardduty_protections, "protection")
+    for setting, service in SETTING_NEEDS.items():
+        if setting in security.model_fields_set and not security.enabled(service):  # type: ignore[arg-type]
+            problems.append(src.problem(("security", setting), f"has no effect without '{service}' in "
+                                        "security.services; add the service or remove the setting"))
     return problems
 
 

@@ -17,6 +17,7 @@ from landingzone.config.checks_accounts import (
     check_policy_types,
     check_regions,
 )
+from landingzone.config.checks_baseline import check_baseline
 from landingzone.config.checks_decommission import check_decommission
 from landingzone.config.checks_identity import IDENTITY_FILE, check_identity, check_saml
 from landingzone.config.checks_network import NETWORK_FILE, check_network
@@ -61,6 +62,7 @@ def load_landing_zone(root: Path | str) -> LandingZone:
     problems += check_decommission(org, org_src, manifests)
     problems += check_network(network, network_src, org, manifests)
     problems += check_security(org, org_src, manifests, unreadable, identity)
+    problems += check_baseline(org, org_src)
     problems += check_budgets(manifests)
     workloads, workload_problems = check_workloads(org, network, manifests)
     problems += workload_problems

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from landingzone.config.baseline import BaselineConfig
 from landingzone.config.security import BackupPolicy, SecurityConfig
 from landingzone.config.types import (
     AccountName,
@@ -29,6 +30,7 @@ DEFAULT_SERVICE_PRINCIPALS = (
     "ram.amazonaws.com",
     "tagpolicies.tag.amazonaws.com",
     "backup.amazonaws.com",
+    "iam.amazonaws.com",
 )
 
 
@@ -138,6 +140,8 @@ class OrganizationConfig(Strict):
                                             "`security` stack; see SecurityConfig.")
     backup_policy: BackupPolicy | None = Field(default=None, description="Daily AWS Backup of resources tagged "
                                                "`Backup=daily`, in every account; see BackupPolicy.")
+    baseline: BaselineConfig = Field(default_factory=BaselineConfig, description="Default VPCs, root access and "
+                                     "alternate contacts of every account; see BaselineConfig.")
     scp_parameters: dict[str, str | list[str]] = Field(
         default_factory=dict,
         description="Values for `{{ name }}` placeholders. `allowed_regions` and `home_region` are always defined.",

@@ -49,6 +49,9 @@ class Workload:
     check: Callable[[WorkloadCheck], list[Problem]] | None = None
     # Stacks the workload reads at plan time besides its account's baseline (the hub's endpoints, say).
     reads: tuple[str, ...] = ()
+    # Name prefixes of the buckets that hold the workload's data, from (organization, account name): the
+    # organization trail records their object-level events (`security.trail.data_events: [workload-buckets]`).
+    data_buckets: Callable[[str, str], tuple[str, ...]] | None = None
 
 
 @cache
@@ -62,6 +65,15 @@ def available_workloads() -> Mapping[str, Workload]:
             raise TypeError(f"entry point {entry.name} = {entry.value} is not the Workload named {entry.name!r}")
         found[entry.name] = workload
     return dict(sorted(found.items()))
+
+
+def data_bucket_prefixes(organization: str, accounts: Sequence[tuple[str, Mapping[str, object]]]) -> list[str]:
+    """Every bucket-name prefix the enabled workloads declare, for accounts given as (name, enabled workloads)."""
+    known = available_workloads()
+    prefixes = {prefix for account, workloads in accounts for name in workloads
+                if name in known and known[name].data_buckets is not None
+                for prefix in known[name].data_buckets(organization, account)}  # type: ignore[misc]
+    return sorted(prefixes)
 
 
 def check_workloads(org: OrganizationConfig, network: NetworkConfig | None,
