@@ -17,9 +17,9 @@ from cdktf_cdktf_provider_aws.dynamodb_table import (
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
-from landingzone.constructs.backup_vault import BACKUP_TAG, BACKUP_TRUST, BACKUP_VALUE
+from landingzone.constructs.backup_vault import BACKUP_SERVICE, BACKUP_TAG, BACKUP_VALUE
 from landingzone.constructs.naming import pin
-from landingzone.constructs.workload_role import WorkloadRole
+from landingzone.constructs.workload_role import WorkloadRole, service_trust
 from meeting_recorder.names import WORKLOAD
 from meeting_recorder.parameters import Backup
 
@@ -66,7 +66,7 @@ class TableBackup(Construct):
             rule_name="daily", target_vault_name=vault.name, schedule=backup.schedule,
             lifecycle=BackupPlanRuleLifecycle(delete_after=backup.retention_days))]), "backup_plan", WORKLOAD)
         role = WorkloadRole(self, "role", workload=WORKLOAD, name="backup", account_id=account_id,
-                            trust=BACKUP_TRUST, statements=[
+                            trust=service_trust(BACKUP_SERVICE, account_id), statements=[
                                 {"Sid": "BackUpAndRestoreTheTable", "Effect": "Allow", "Resource": table_arn,
                                  "Action": ["dynamodb:CreateBackup", "dynamodb:DescribeTable",
                                             "dynamodb:DescribeContinuousBackups", "dynamodb:StartAwsBackupJob",

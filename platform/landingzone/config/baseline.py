@@ -94,3 +94,14 @@ class AccountBaseline(Strict):
     default_vpcs: DefaultVpcs | None = Field(default=None, description="Left out: the organization's setting.")
     alternate_contacts: AlternateContacts = Field(default_factory=AlternateContacts, description="Each type "
                                                   "given replaces the organization's for this account.")
+
+
+def account_contacts(org: BaselineConfig, own: AccountBaseline) -> dict[ContactType, Contact]:
+    """The alternate contacts an account gets: its manifest's, then the organization's, per type."""
+    found = {kind: getattr(own.alternate_contacts, kind) or getattr(org.alternate_contacts, kind)
+             for kind in CONTACT_TYPES}
+    return {kind: contact for kind, contact in found.items() if contact is not None}
+
+
+def neutralizes_default_vpcs(org: BaselineConfig, own: AccountBaseline) -> bool:
+    return (own.default_vpcs or org.default_vpcs) == "neutralize"

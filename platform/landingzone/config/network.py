@@ -79,9 +79,10 @@ class NetworkConfig(Strict):
     segments: tuple[Segment, ...] = Field(min_length=1)
     reserved_ranges: tuple[ReservedRange, ...] = ()
     hub_routes: tuple[Cidr, ...] = Field(
-        min_length=1, description="Summaries every VPC sends to the hub; each VPC must lie inside one. The "
-        "Transit Gateway's segment tables, not these routes, decide what is reachable, so adding an account "
-        "changes no other account's stack.")
+        min_length=1, max_length=16, description="Summaries every VPC sends to the hub; each VPC must lie inside "
+        "one. The Transit Gateway's segment tables, not these routes, decide what is reachable, so adding an "
+        "account changes no other account's stack. Each is also an inbound rule of every VPC's network ACL, "
+        "which holds 20 by default.")
     central_endpoints: CentralEndpoints
     flow_logs: FlowLogs = FlowLogs()
 

@@ -12,12 +12,13 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from landingzone.constructs.naming import pin
+from landingzone.constructs.trust import service_trust
 
 MANAGED = "arn:aws:iam::aws:policy/"
 
 
-def _human_trust(account_id: str, permission_sets: Sequence[str]) -> str:
-    """Identity Center sessions of the named permission sets in this account, and no one else: without the
+def human_trust(account_id: str, permission_sets: Sequence[str]) -> str:
+    """Identity Center sessions of the named permission sets in `account_id`, and no one else: without the
     names, any Identity Center session that may call sts:AssumeRole (PowerUser) could become AdminRole."""
     patterns = [f"arn:aws:iam::{account_id}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_{name}_*"
                 for name in permission_sets]
@@ -27,9 +28,7 @@ def _human_trust(account_id: str, permission_sets: Sequence[str]) -> str:
 
 
 def _service_trust(service: str, account_id: str) -> str:
-    return json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole",
-         "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}}]})
+    return json.dumps(service_trust(service, account_id))
 
 
 class AccountRoles(Construct):
@@ -42,11 +41,11 @@ class AccountRoles(Construct):
         super().__init__(scope, id_)
         self._boundary, self._provider = boundary_arn, provider
         logs = f"arn:aws:logs:{region}:{account_id}:log-group"
-        self.read_only = self._role("ReadOnlyRole", _human_trust(account_id, read_only),
+        self.read_only = self._role("ReadOnlyRole", human_trust(account_id, read_only),
                                     managed=["job-function/ViewOnlyAccess"])
-        self.power_user = self._role("PowerUserRole", _human_trust(account_id, power_user),
+        self.power_user = self._role("PowerUserRole", human_trust(account_id, power_user),
                                      managed=["PowerUserAccess"])
-        self.admin = self._role("AdminRole", _human_trust(account_id, admin), managed=["AdministratorAccess"])
+        self.admin = self._role("AdminRole", human_trust(account_id, admin), managed=["AdministratorAccess"])
         self.lambda_execution = self._role(
             "LambdaExecutionRole", _service_trust("lambda.amazonaws.com", account_id), inline=[
                 {"Sid": "OwnLogs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -70,14 +69,22 @@ class AccountRoles(Construct):
 
     def _role(self, name: str, trust: str, managed: Sequence[str] = (),
               inline: Sequence[dict[str, object]] = ()) -> IamRole:
-        role = pin(IamRole(self, name, name=name, path="/landingzone/", assume_role_policy=trust,
-                           permissions_boundary=self._boundary, max_session_duration=3600,
-                           provider=self._provider), "iam_role", name)
-        for policy in managed:
-            pin(IamRolePolicyAttachment(self, f"{name}-{policy}", role=role.name, policy_arn=MANAGED + policy,
-                                        provider=self._provider), "managed_policy", name, policy.split("/")[-1])
-        if inline:
-            pin(IamRolePolicy(self, f"{name}-inline", role=role.id, name=name, provider=self._provider,
-                              policy=json.dumps({"Version": "2012-10-17", "Statement": list(inline)})),
-                "iam_role_policy", name)
-        return role
+        return bounded_role(self, name, trust=trust, boundary_arn=self._boundary, managed=managed, inline=inline,
+                            provider=self._provider)
+
+
+def bounded_role(scope: Construct, name: str, *, trust: str, boundary_arn: str, managed: Sequence[str] = (),
+                 inline: Sequence[dict[str, object]] = (), provider: AwsProvider | None = None) -> IamRole:
+    """A baseline role under `/landingzone/`, under the boundary, with AWS managed policies (by name after
+    `arn:aws:iam::aws:policy/`) and an inline policy of its own."""
+    role = pin(IamRole(scope, name, name=name, path="/landingzone/", assume_role_policy=trust,
+                       permissions_boundary=boundary_arn, max_session_duration=3600, provider=provider),
+               "iam_role", name)
+    for policy in managed:
+        pin(IamRolePolicyAttachment(scope, f"{name}-{policy}", role=role.name, policy_arn=MANAGED + policy,
+                                    provider=provider), "managed_policy", name, policy.split("/")[-1])
+    if inline:
+        pin(IamRolePolicy(scope, f"{name}-inline", role=role.id, name=name, provider=provider,
+                          policy=json.dumps({"Version": "2012-10-17", "Statement": list(inline)})),
+            "iam_role_policy", name)
+    return role

@@ -11,25 +11,25 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from landingzone.constructs.naming import pin
+from landingzone.constructs.trust import service_trust
 
 VAULT_NAME = "landingzone"
 BACKUP_ROLE = "LandingZoneBackup"
 POLICIES = ("AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores")
 # What the organization backup policy selects on: resources tagged Backup=daily.
 BACKUP_TAG, BACKUP_VALUE = "Backup", "daily"
-# No aws:SourceAccount condition, as on AWS's own AWSBackupDefaultServiceRole: AWS Backup does not send it when it
-# assumes a plan's role, and a condition it does not send would stop every backup silently.
-BACKUP_TRUST = {"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Principal": {"Service": "backup.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+BACKUP_SERVICE = "backup.amazonaws.com"
 
 
 class BackupRole(Construct):
-    """The role the backup policy's selection names (`arn:aws:iam::$account:role/LandingZoneBackup`)."""
+    """The role the backup policy's selection names (`arn:aws:iam::$account:role/LandingZoneBackup`), trusted by
+    AWS Backup acting for this account only (`aws:SourceAccount`), like every other service role here."""
 
-    def __init__(self, scope: Construct, id_: str, *, provider: AwsProvider | None = None) -> None:
+    def __init__(self, scope: Construct, id_: str, *, account_id: str, provider: AwsProvider | None = None) -> None:
         super().__init__(scope, id_)
         self.role = pin(IamRole(self, "role", name=BACKUP_ROLE, provider=provider,
-                                assume_role_policy=json.dumps(BACKUP_TRUST)), "iam_role", "backup")
+                                assume_role_policy=json.dumps(service_trust(BACKUP_SERVICE, account_id))),
+                        "iam_role", "backup")
         for policy in POLICIES:
             pin(IamRolePolicyAttachment(self, policy, role=self.role.name, provider=provider,
                                         policy_arn=f"arn:aws:iam::aws:policy/service-role/{policy}"),

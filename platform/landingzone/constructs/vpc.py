@@ -18,6 +18,7 @@ from constructs import Construct
 
 from landingzone.config.subnets import Subnet as PlannedSubnet
 from landingzone.constructs.naming import pin
+from landingzone.constructs.subnet_acl import SubnetAcl
 
 ANYWHERE = "0.0.0.0/0"
 
@@ -26,11 +27,13 @@ class Vpc(Construct):
     """Route tables: one per AZ for `private` (each AZ egresses through its own NAT), one for every other tier.
 
     Isolated subnets get a route table of their own that only ever holds the local route and gateway
-    endpoints, so nothing added for the other tiers can give them a path out.
+    endpoints, so nothing added for the other tiers can give them a path out. The default security group and
+    network ACL keep no rule: every subnet uses the VPC's own network ACL (SubnetAcl), which admits `peer_cidrs`.
     """
 
     def __init__(self, scope: Construct, id_: str, *, name: str, cidr: str, subnets: Sequence[PlannedSubnet],
-                 az_ids: Sequence[str], egress: bool, provider: AwsProvider | None = None) -> None:
+                 az_ids: Sequence[str], egress: bool, peer_cidrs: Sequence[str],
+                 provider: AwsProvider | None = None) -> None:
         super().__init__(scope, id_)
         self.name = name
         self.vpc = pin(AwsVpc(self, "vpc", cidr_block=cidr, enable_dns_support=True, enable_dns_hostnames=True,
@@ -60,6 +63,9 @@ class Vpc(Construct):
                 pin(RouteTableAssociation(self, f"rta-{tier}-{az}", subnet_id=subnet.id, route_table_id=table.id,
                                           provider=provider), "rta", name, tier, az)
                 self.subnet_ids[tier].append(subnet.id)
+        self.acl = SubnetAcl(self, "subnet-acl", name=name, vpc_id=self.vpc.id, vpc_cidr=cidr,
+                             default_acl_id=self.vpc.default_network_acl_id, peer_cidrs=peer_cidrs,
+                             subnet_ids=[i for ids in self.subnet_ids.values() for i in ids], provider=provider)
         if egress:
             self._egress(name, az_ids, provider)
 

@@ -13,15 +13,11 @@ from constructs import Construct
 
 from landingzone.constructs.naming import pin
 from landingzone.constructs.permissions_boundary import WORKLOAD_PATH, boundary_arn
+from landingzone.constructs.trust import service_trust
+
+__all__ = ["WorkloadRole", "service_trust"]  # workloads take the trust policy from here
 
 Statement = dict[str, object]
-
-
-def service_trust(service: str, account_id: str) -> dict[str, object]:
-    # aws:SourceAccount stops another account's use of the same service from borrowing this role (confused deputy).
-    return {"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole",
-         "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}}]}
 
 
 class WorkloadRole(Construct):

@@ -35,7 +35,7 @@ def build_network_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sour
     az_ids = availability_zones(net)
     vpc = sources.record(Vpc(stack, "endpoints-vpc", name=ENDPOINTS_VPC, cidr=endpoints.vpc_cidr,
                              subnets=subnet_plan(endpoints.vpc_cidr, endpoints.az_count, ENDPOINT_TIERS),
-                             az_ids=az_ids, egress=False), NETWORK_FILE)
+                             az_ids=az_ids, egress=False, peer_cidrs=net.hub_routes), NETWORK_FILE)
     sources.record(FlowLogs(stack, "endpoints-flow-logs", name=ENDPOINTS_VPC, vpc_id=vpc.vpc.id, region=region,
                             retention_days=net.flow_logs.retention_days), NETWORK_FILE)
     clients = endpoint_clients(lz)
