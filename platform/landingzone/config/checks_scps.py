@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from landingzone.config.checks_accounts import ORG_FILE, known
+from landingzone.config.checks_security import built_in_scps
 from landingzone.config.model import ROOT, target_keys
 from landingzone.config.organization import OrganizationConfig, Targets
 from landingzone.config.scp import RenderedScp, render_scp
@@ -31,10 +32,14 @@ def check_scps(org: OrganizationConfig, src: Source, root: Path,
         problems.append(src.problem(("scp_parameters", name), f"'{name}' is built in (from organization.{name}); "
                                     "set it there, so the region checks see the same value the SCPs get"))
     seen: set[str] = set()
+    built_in = {name for name, _ in built_in_scps(org)}
     for index, policy in enumerate(org.service_control_policies):
         loc = ("service_control_policies", index)
         if policy.name in seen:
             problems.append(src.problem((*loc, "name"), f"SCP name '{policy.name}' is used twice; names are unique"))
+        if policy.name in built_in:
+            problems.append(src.problem((*loc, "name"), f"'{policy.name}' is the SCP landingzone attaches itself "
+                                        "to protect the log archive; name yours differently"))
         seen.add(policy.name)
         problems += _check_targets(org, src, (*loc, "attach_to"), policy.attach_to, account_names)
         unreadable = project_file(src, (*loc, "file"), policy.file, root, outside="SCP files live in policies/scp/",
@@ -74,6 +79,8 @@ def _check_targets(org: OrganizationConfig, src: Source, loc: tuple[Any, ...], t
 def check_quota(org: OrganizationConfig, src: Source) -> list[Problem]:
     """Every root, OU and account stays within `scp_limits.max_per_target` attached SCPs."""
     attached: dict[tuple[str, str], list[tuple[str, tuple[Any, ...]]]] = defaultdict(list)
+    for name, target in built_in_scps(org):
+        attached[target].append((name, ("security",)))
     for section in ("external_scps", "service_control_policies"):
         for index, policy in enumerate(getattr(org, section)):
             for kind, name in target_keys(policy.attach_to):

@@ -22,8 +22,26 @@ MAX_BUCKET_NAME = 63
 
 
 def log_bucket_name(organization: str, kind: str, account_id: str) -> str:
-    """`acme-audit-logs-111122223333`: the account ID keeps it globally unique, the kind says what it holds."""
+    """`acme-audit-logs-111122223333`: the account ID keeps it globally unique, the kind says what it holds
+    (`audit`: the trail's files, `config`: AWS Config's, `access`: both buckets' access logs)."""
     return f"{organization}-{kind}-logs-{account_id}"
+
+
+# The SCP landingzone attaches to the log-archive account itself whenever there is an archive to protect.
+ARCHIVE_SCP = "protect-log-archive"
+
+
+def archive_bucket_patterns(org: OrganizationConfig) -> tuple[str, ...]:
+    """Name patterns of the log-archive buckets (`acme-audit-logs-*`), or none when no service writes there."""
+    security = org.security
+    if security is None or not (security.enabled("cloudtrail") or security.enabled("config")):
+        return ()
+    return tuple(log_bucket_name(org.organization.name, kind, "*") for kind in ("audit", "config", "access"))
+
+
+def built_in_scps(org: OrganizationConfig) -> list[tuple[str, tuple[str, str]]]:
+    """(name, (target kind, target name)) of the SCPs landingzone attaches itself; they count against quotas."""
+    return [(ARCHIVE_SCP, ("account", org.core_accounts.log_archive))] if archive_bucket_patterns(org) else []
 
 
 def check_security(org: OrganizationConfig, src: Source, manifests: Sequence[tuple[AccountManifest, Source]],

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
+from landingzone.constructs.archive_protection import archive_statements
 from landingzone.constructs.backup_vault import BACKUP_ROLE
 from landingzone.constructs.naming import pin
 
@@ -38,9 +40,11 @@ def boundary_arn(account_id: str) -> str:
 class PermissionsBoundary(Construct):
     """Everything outside IAM, Organizations and Account settings; in IAM, reading, and managing roles and
     policies under `/workloads/` only while they carry this same boundary, so nothing a bounded role creates
-    can exceed it. The boundary itself, and the protected actions, are out of reach."""
+    can exceed it. The boundary itself, the protected actions and the organization's log archive
+    (`archive_buckets`, bucket-name patterns) are out of reach."""
 
-    def __init__(self, scope: Construct, id_: str, *, account_id: str, provider: AwsProvider | None = None) -> None:
+    def __init__(self, scope: Construct, id_: str, *, account_id: str, archive_buckets: Sequence[str] = (),
+                 provider: AwsProvider | None = None) -> None:
         super().__init__(scope, id_)
         arn = boundary_arn(account_id)
         workload_roles = f"arn:aws:iam::{account_id}:role/{WORKLOAD_PATH}/*"
@@ -50,6 +54,9 @@ class PermissionsBoundary(Construct):
             {"Sid": "ReadIam", "Effect": "Allow", "Resource": "*",
              "Action": ["iam:Get*", "iam:List*", "iam:GenerateServiceLastAccessedDetails",
                         "iam:SimulatePrincipalPolicy"]},
+            # What SecurityAuditRole reads besides IAM: the organization's structure and the account's settings.
+            {"Sid": "ReadOrganizationAndAccount", "Effect": "Allow", "Resource": "*",
+             "Action": ["organizations:Describe*", "organizations:List*", "account:Get*", "account:List*"]},
             {"Sid": "ServiceLinkedRoles", "Effect": "Allow", "Action": "iam:CreateServiceLinkedRole",
              "Resource": f"arn:aws:iam::{account_id}:role/aws-service-role/*"},
             {"Sid": "PassBaselineAndWorkloadRoles", "Effect": "Allow", "Action": "iam:PassRole",
@@ -83,6 +90,7 @@ class PermissionsBoundary(Construct):
             {"Sid": "NoLandingZoneLogDeletion", "Effect": "Deny", "Action": ["logs:DeleteLogGroup",
                                                                             "logs:PutRetentionPolicy"],
              "Resource": f"arn:aws:logs:*:{account_id}:log-group:/landingzone/*"},
+            *(archive_statements(archive_buckets) if archive_buckets else ()),
         ]
         self.policy = pin(IamPolicy(self, "policy", name=BOUNDARY_NAME, path="/landingzone/",
                                     description="Ceiling of every landingzone role and of the roles they create.",

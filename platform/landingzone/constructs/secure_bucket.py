@@ -50,8 +50,9 @@ class SecureBucket(Construct):
         bucket_id = self.bucket.id
         self.arn = self.bucket.arn
         self.name = name
-        pin(S3BucketVersioningA(self, "versioning", bucket=bucket_id, provider=provider,
-                                versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled")),
+        self.versioning = pin(S3BucketVersioningA(
+            self, "versioning", bucket=bucket_id, provider=provider,
+            versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled")),
             "s3_versioning", address)
         pin(S3BucketPublicAccessBlock(self, "public-access-block", bucket=bucket_id, block_public_acls=True,
                                       block_public_policy=True, ignore_public_acls=True,

@@ -17,16 +17,19 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from landingzone.config import LandingZone
+from landingzone.config.baseline import account_contacts, neutralizes_default_vpcs
 from landingzone.config.checks_accounts import ORG_FILE
 from landingzone.config.checks_network import availability_zones, reachable_segments
-from landingzone.config.checks_security import log_bucket_name
+from landingzone.config.checks_security import archive_bucket_patterns, log_bucket_name
 from landingzone.config.model import Account
 from landingzone.config.network import NetworkConfig
 from landingzone.config.security import RoleTrust
 from landingzone.config.subnets import subnet_plan
 from landingzone.constructs.access_analyzer import AccountAccessAnalyzer
 from landingzone.constructs.account_guardrails import AccountGuardrails
+from landingzone.constructs.account_hygiene import AccountHygiene, ContactDetails
 from landingzone.constructs.account_roles import AccountRoles
+from landingzone.constructs.audit_roles import AuditRoles
 from landingzone.constructs.backup_vault import BackupRole, BackupVault
 from landingzone.constructs.config_recorder import ConfigRecorder
 from landingzone.constructs.cost_controls import CostControls
@@ -37,6 +40,7 @@ from landingzone.constructs.hub_attachment import HubAttachment
 from landingzone.constructs.ids import hub_name, segment_table_name
 from landingzone.constructs.naming import pin
 from landingzone.constructs.permissions_boundary import PermissionsBoundary
+from landingzone.constructs.regional_guardrails import RegionalGuardrails
 from landingzone.constructs.vpc import Vpc
 from landingzone.constructs.zone_associations import ZoneAssociations
 from landingzone.stacks.providers import AccountProviders, account_stack
@@ -49,6 +53,7 @@ def build_baseline_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sou
     home = lz.organization.organization.home_region
     stack, providers = account_stack(scope, lz, spec.name, account, home)
     sources.record(AccountGuardrails(stack, "guardrails", account=account.name), account.file)
+    _account_settings(stack, lz, account, providers, sources)
     sources.record(AccountAccessAnalyzer(stack, "access-analyzer", account=account.name), account.file)
     _identity_and_keys(stack, lz, account, providers, sources)
     sources.record(CostControls(stack, "cost", account=account.name, budget=account.manifest.budget), account.file)
@@ -60,18 +65,40 @@ def build_baseline_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sou
     return stack
 
 
+def _account_settings(stack: TerraformStack, lz: LandingZone, account: Account, providers: AccountProviders,
+                      sources: SourceMap) -> None:
+    """EBS encryption and the default VPC in every allowed region; password policy and alternate contacts."""
+    baseline, own = lz.organization.baseline, account.manifest.baseline
+    home = lz.organization.organization.home_region
+    neutralize = neutralizes_default_vpcs(baseline, own)
+    for region in lz.organization.organization.allowed_regions:
+        sources.record(RegionalGuardrails(stack, f"guardrails-{region}", account=account.name, region=region,
+                                          home=region == home, neutralize_default_vpc=neutralize,
+                                          provider=providers.get(account, region)),
+                       account.file if own.default_vpcs else ORG_FILE)
+    contacts = {kind: ContactDetails(c.name, c.title, c.email, c.phone)
+                for kind, c in account_contacts(baseline, own).items()}
+    sources.record(AccountHygiene(stack, "hygiene", account=account.name, contacts=contacts), ORG_FILE)
+
+
 def _identity_and_keys(stack: TerraformStack, lz: LandingZone, account: Account, providers: AccountProviders,
                        sources: SourceMap) -> None:
     account_id = providers.account_id(account)
     trust = lz.organization.security.role_trust if lz.organization.security else RoleTrust()
-    boundary = sources.record(PermissionsBoundary(stack, "boundary", account_id=account_id), ORG_FILE)
+    boundary = sources.record(PermissionsBoundary(stack, "boundary", account_id=account_id,
+                                                  archive_buckets=archive_bucket_patterns(lz.organization)), ORG_FILE)
     roles = sources.record(AccountRoles(stack, "roles", account_id=account_id,
                                         region=lz.organization.organization.home_region,
                                         boundary_arn=boundary.policy.arn, admin=trust.admin,
                                         power_user=trust.power_user, read_only=trust.read_only), ORG_FILE)
+    security = lz.organization.security
+    audit = lz.account(security.delegated_administrator if security else lz.organization.core_accounts.audit)
+    sources.record(AuditRoles(stack, "audit-roles", account_id=account_id, audit_account_id=providers.account_id(
+        audit), boundary_arn=boundary.policy.arn, security_audit=trust.security_audit, support=trust.support),
+        ORG_FILE)
     users = roles.users()
     if lz.organization.backup_policy is not None:
-        users.append(sources.record(BackupRole(stack, "backup-role"), ORG_FILE).role.arn)
+        users.append(sources.record(BackupRole(stack, "backup-role", account_id=account_id), ORG_FILE).role.arn)
     key = sources.record(EnvironmentKey(stack, "environment-key", environment=account.manifest.environment,
                                         account_id=account_id, users=users), account.file)
     if lz.organization.backup_policy is not None:
@@ -82,7 +109,7 @@ def _config_recording(stack: TerraformStack, lz: LandingZone, account: Account, 
                       sources: SourceMap) -> None:
     settings = lz.organization.organization
     log_archive = lz.account(lz.organization.core_accounts.log_archive)
-    bucket = log_bucket_name(settings.name, "audit", providers.account_id(log_archive))
+    bucket = log_bucket_name(settings.name, "config", providers.account_id(log_archive))
     role = pin(IamServiceLinkedRole(stack, "config-role", aws_service_name="config.amazonaws.com"),
                "service_linked_role", "config")
     for region in settings.allowed_regions:
@@ -102,12 +129,12 @@ def _spoke(stack: TerraformStack, lz: LandingZone, net: NetworkConfig, account: 
     gateway_id, tables = _hub_lookup(stack, lz, {spoke.segment, *reachable}, hub_provider)
     vpc = sources.record(Vpc(stack, "vpc", name=account.name, cidr=spoke.vpc_cidr,
                              subnets=subnet_plan(spoke.vpc_cidr, spoke.az_count), az_ids=availability_zones(net),
-                             egress=spoke.egress, provider=own), account.file)
+                             egress=spoke.egress, peer_cidrs=net.hub_routes, provider=own), account.file)
     sources.record(FlowLogs(stack, "flow-logs", name=account.name, vpc_id=vpc.vpc.id, region=region,
                             retention_days=net.flow_logs.retention_days, provider=own), account.file)
     sources.record(GatewayEndpoints(stack, "gateway-endpoints", vpc_name=account.name, vpc_id=vpc.vpc.id,
                                     region=region, route_table_ids=[t.id for t in vpc.tables("private", "isolated")],
-                                    provider=own), account.file)
+                                    organization_id=providers.organization().id, provider=own), account.file)
     sources.record(HubAttachment(stack, "hub", vpc=vpc, segment=spoke.segment, gateway_id=gateway_id, tables=tables,
                                  propagate_to=reachable, destinations=net.hub_routes,
                                  hub_provider=hub_provider, vpc_provider=own), account.file)

@@ -9,16 +9,19 @@ from cdktf_cdktf_provider_aws.ram_sharing_with_organization import RamSharingWit
 from constructs import Construct
 
 from landingzone.config import LandingZone
+from landingzone.config.checks_security import ARCHIVE_SCP, archive_bucket_patterns
 from landingzone.config.model import target_keys
 from landingzone.config.organization import RequiredTag, Targets
 from landingzone.config.security import BackupPolicy
 from landingzone.constructs.accounts import AccountSpec, MemberAccount
+from landingzone.constructs.archive_protection import archive_scp
 from landingzone.constructs.backup_vault import BACKUP_ROLE, BACKUP_TAG, BACKUP_VALUE, VAULT_NAME
 from landingzone.constructs.ids import logical_id
 from landingzone.constructs.naming import pin
 from landingzone.constructs.organization import Organization
 from landingzone.constructs.organizational_units import OrganizationalUnits
 from landingzone.constructs.policies import OrganizationPolicy, PolicyTarget
+from landingzone.constructs.root_access import CentralizedRootAccess
 from landingzone.stacks.providers import MANAGED_BY, aws_provider, local_backend
 from landingzone.stacks.sources import SourceMap
 from landingzone.stacks.topology import StackSpec
@@ -66,6 +69,16 @@ def build_org_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources:
             stack, f"scp-{scp.name}", name=scp.name, policy_type="SERVICE_CONTROL_POLICY", content=scp.content,
             description=scp.description, targets=resolve(scp.attach_to), tags=platform_tags,
             depends_on=after_org), scp.file)
+    patterns = archive_bucket_patterns(lz.organization)
+    if patterns:
+        sources.record(OrganizationPolicy(
+            stack, f"scp-{ARCHIVE_SCP}", name=ARCHIVE_SCP, policy_type="SERVICE_CONTROL_POLICY",
+            content=json.dumps(archive_scp(patterns, settings.deployer_role), separators=(",", ":")),
+            description="Only the deployer changes the log archive's policy, lifecycle, lock, encryption or key.",
+            targets=resolve(Targets(accounts=(lz.organization.core_accounts.log_archive,))), tags=platform_tags,
+            depends_on=after_org), org_file)
+    if lz.organization.baseline.centralized_root_access:
+        sources.record(CentralizedRootAccess(stack, "root-access", depends_on=after_org), org_file)
     backup = lz.organization.backup_policy
     if "TAG_POLICY" in settings.enabled_policy_types:
         sources.record(OrganizationPolicy(

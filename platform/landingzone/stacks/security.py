@@ -10,12 +10,14 @@ from landingzone.config import LandingZone
 from landingzone.config.checks_accounts import ORG_FILE
 from landingzone.config.checks_security import log_bucket_name
 from landingzone.config.security import SecurityConfig
+from landingzone.config.workloads import data_bucket_prefixes
 from landingzone.constructs.access_analyzer import OrganizationAccessAnalyzer
 from landingzone.constructs.config_aggregator import ConfigAggregator
 from landingzone.constructs.guardduty_organization import GuardDutyOrganization
-from landingzone.constructs.log_archive import ArchiveAccounts, LogArchive
-from landingzone.constructs.organization_trail import OrganizationTrail, trail_arn
+from landingzone.constructs.log_archive import ArchiveAccounts, ArchiveBuckets, LogArchive
+from landingzone.constructs.organization_trail import DataEvents, OrganizationTrail, trail_arn
 from landingzone.constructs.security_hub_organization import SecurityHubOrganization
+from landingzone.constructs.trail_alarms import TrailAlarms
 from landingzone.stacks.providers import AccountProviders, account_stack
 from landingzone.stacks.sources import SourceMap
 from landingzone.stacks.topology import StackSpec
@@ -40,7 +42,8 @@ def build_security_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sou
         for region in settings.allowed_regions:
             sources.record(GuardDutyOrganization(
                 stack, f"guardduty-{region}", region=region, admin_account_id=admin_id,
-                admin_provider=providers.get(admin, region), management_provider=providers.get(management, region)),
+                protections=security.guardduty_protections, admin_provider=providers.get(admin, region),
+                management_provider=providers.get(management, region)),
                 ORG_FILE)
     mgmt = providers.get(management, home)
     if security.enabled("security-hub"):
@@ -70,15 +73,34 @@ def _archive_and_trail(stack: TerraformStack, lz: LandingZone, security: Securit
                                organization_id=providers.organization().id)
     name = trail_name(lz)
     organization = lz.organization.organization.name
+    lock = security.log_retention.object_lock
+    buckets = ArchiveBuckets(trail=log_bucket_name(organization, "audit", accounts.log_archive)
+                             if security.enabled("cloudtrail") else None,
+                             config=log_bucket_name(organization, "config", accounts.log_archive)
+                             if security.enabled("config") else None,
+                             access_logs=log_bucket_name(organization, "access", accounts.log_archive),
+                             lock_mode=None if lock == "off" else lock.upper())
     archive = sources.record(LogArchive(stack, "log-archive", organization=organization, accounts=accounts,
-                                        bucket_name=log_bucket_name(organization, "audit", accounts.log_archive),
-                                        access_log_bucket_name=log_bucket_name(organization, "access",
-                                                                               accounts.log_archive),
-                         region=home, trail_arn=trail_arn(home, management_id, name),
-                         archive_days=security.log_retention.archive_days,
-                         provider=providers.get(lz.account(core.log_archive), home)), ORG_FILE)
-    if security.enabled("cloudtrail"):
-        sources.record(OrganizationTrail(stack, "trail", name=name, management_id=management_id, region=home,
-                          bucket=archive.bucket.bucket.id, key_arn=archive.key.arn,
-                          cloudwatch_days=security.log_retention.cloudwatch_days, after=[archive.bucket.policy],
-                          provider=providers.get(lz.management, home)), ORG_FILE)
+                                        buckets=buckets, region=home, trail_arn=trail_arn(home, management_id, name),
+                                        archive_days=security.log_retention.archive_days,
+                                        provider=providers.get(lz.account(core.log_archive), home)), ORG_FILE)
+    if archive.bucket is not None:
+        management = providers.get(lz.management, home)
+        trail = sources.record(OrganizationTrail(
+            stack, "trail", name=name, management_id=management_id, region=home, bucket=archive.bucket.bucket.id,
+            key_arn=archive.key.arn, cloudwatch_days=security.log_retention.cloudwatch_days,
+            after=[archive.bucket.policy], data_events=_data_events(lz, security, buckets),
+            insights=security.trail.insights, provider=management), ORG_FILE)
+        sources.record(TrailAlarms(stack, "trail-alarms", log_group_name=trail.log_group.name,
+                                   account_id=management_id, emails=security.alarm_emails, provider=management),
+                       ORG_FILE)
+
+
+def _data_events(lz: LandingZone, security: SecurityConfig, buckets: ArchiveBuckets) -> DataEvents:
+    chosen = security.trail.data_events
+    workloads = [(a.name, a.workloads) for a in lz.accounts if not a.decommissioned]
+    return DataEvents(
+        archive_buckets=buckets.names() if "audit-archive" in chosen else (),
+        bucket_prefixes=tuple(data_bucket_prefixes(lz.organization.organization.name, workloads))
+        if "workload-buckets" in chosen else (),
+        lambda_invocations="lambda" in chosen)
