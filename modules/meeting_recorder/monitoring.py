@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
 from cdktf_cdktf_provider_aws.provider import AwsProvider
-from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
-from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
-from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 from constructs import Construct
 
+from landingzone.constructs.alarm_topic import AlarmTopic
 from landingzone.constructs.naming import pin
 from meeting_recorder.names import WORKLOAD
 
@@ -23,20 +20,9 @@ class Alerts(Construct):
     def __init__(self, scope: Construct, id_: str, *, account_id: str, kms_key_arn: str, emails: Sequence[str],
                  functions: Sequence[str], state_machine_arn: str, provider: AwsProvider | None = None) -> None:
         super().__init__(scope, id_)
-        topic = pin(SnsTopic(self, "topic", name=f"{WORKLOAD}-alerts", kms_master_key_id=kms_key_arn,
-                             provider=provider), "sns_topic", WORKLOAD)
-        self.topic_arn = topic.arn
-        pin(SnsTopicPolicy(self, "topic-policy", arn=topic.arn, provider=provider, policy=json.dumps({
-            "Version": "2012-10-17", "Statement": [
-                {"Sid": "AlarmsOfThisAccount", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
-                 "Action": "sns:Publish", "Resource": topic.arn,
-                 "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}},
-                {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "sns:Publish",
-                 "Resource": topic.arn, "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]})),
-            "sns_topic_policy", WORKLOAD)
-        for email in sorted(emails):
-            pin(SnsTopicSubscription(self, f"email-{email}", topic_arn=topic.arn, protocol="email", endpoint=email,
-                                     provider=provider), "sns_subscription", WORKLOAD, email.replace("@", "_at_"))
+        self.topic_arn = AlarmTopic(self, "alarm-topic", name=f"{WORKLOAD}-alerts", address=WORKLOAD,
+                                    account_id=account_id, kms_key_arn=kms_key_arn, emails=emails,
+                                    provider=provider).arn
         for function in functions:
             self._alarm(f"lambda-errors-{function}", f"{function} failed more than {LAMBDA_ERRORS} times in 5 minutes",
                         "AWS/Lambda", "Errors", {"FunctionName": function}, LAMBDA_ERRORS, provider)

@@ -14,6 +14,7 @@ from constructs import Construct
 from landingzone.config import LandingZone
 from landingzone.config.model import Account
 from landingzone.config.security import Budget
+from landingzone.constructs.bedrock_logging import BedrockInvocationLogging
 from landingzone.constructs.central_endpoints import HTTPS, endpoint_name
 from landingzone.constructs.cost_controls import CostControls
 from landingzone.constructs.naming import pin
@@ -58,6 +59,10 @@ def build_meeting_recorder_stack(scope: Construct, lz: LandingZone, spec: StackS
     subnet_ids, group_id = _private_network(stack, account)
     endpoint_id = _central_bedrock_endpoint(stack, lz, providers, region)
     guardrail = sources.record(Guardrail(stack, "guardrail", kms_key_arn=key.arn), file)
+    if params.invocation_logging != "off":
+        sources.record(BedrockInvocationLogging(
+            stack, "bedrock-logging", workload=WORKLOAD, account_id=account_id, region=region, kms_key_arn=key.arn,
+            retention_days=params.log_retention_days, with_text=params.invocation_logging == "full"), file)
     summariser = sources.record(Summariser(
         stack, "summariser", models=params.models, guardrail_arn=guardrail.arn, guardrail_id=guardrail.id,
         guardrail_version=guardrail.version.version, endpoint_id=endpoint_id, bucket_name=bucket.name,

@@ -18,6 +18,7 @@ from cdktf_cdktf_provider_aws.batch_job_definition import (
 )
 from cdktf_cdktf_provider_aws.batch_job_queue import BatchJobQueue, BatchJobQueueComputeEnvironmentOrder
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.ecr_lifecycle_policy import EcrLifecyclePolicy
 from cdktf_cdktf_provider_aws.ecr_repository import (
     EcrRepository,
     EcrRepositoryEncryptionConfiguration,
@@ -37,6 +38,23 @@ NAME = f"{WORKLOAD}-transcode"
 ATTEMPT_SECONDS = 2400
 # ECR hands out registry tokens only for `*`.
 ECR_TOKEN = "ecr:GetAuthorizationToken"
+GUARDDUTY_AGENT = "aws-guardduty-agent-fargate"
+
+
+def image_lifecycle(image_tag: str, kept: int) -> dict[str, object]:
+    """The image the job definition names is never expired (an image matched by a rule is not looked at by the
+    rules after it); untagged images go after a day, and all but the newest `kept` others go."""
+    return {"rules": [
+        {"rulePriority": 1, "description": "Keep the image the job definition runs",
+         "selection": {"tagStatus": "tagged", "tagPatternList": [image_tag], "countType": "imageCountMoreThan",
+                       "countNumber": 1}, "action": {"type": "expire"}},
+        {"rulePriority": 2, "description": "Untagged images after a day",
+         "selection": {"tagStatus": "untagged", "countType": "sinceImagePushed", "countUnit": "days",
+                       "countNumber": 1}, "action": {"type": "expire"}},
+        {"rulePriority": 3, "description": f"All but the newest {kept} images",
+         "selection": {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": kept},
+         "action": {"type": "expire"}},
+    ]}
 
 
 class Transcoder(Construct):
@@ -49,6 +67,9 @@ class Transcoder(Construct):
             image_scanning_configuration=EcrRepositoryImageScanningConfiguration(scan_on_push=True),
             encryption_configuration=[EcrRepositoryEncryptionConfiguration(encryption_type="KMS", kms_key=key_arn)],
             provider=provider), "ecr_repository", WORKLOAD, "ffmpeg")
+        pin(EcrLifecyclePolicy(self, "lifecycle", repository=self.repository.name, provider=provider,
+                               policy=json.dumps(image_lifecycle(settings.image_tag, settings.images_kept))),
+            "ecr_lifecycle", WORKLOAD, "ffmpeg")
         logs = pin(CloudwatchLogGroup(self, "logs", name=f"/aws/batch/{NAME}", retention_in_days=retention_days,
                                       kms_key_id=key_arn, provider=provider), "log_group", WORKLOAD, "transcode")
         execution = WorkloadRole(self, "execution-role", workload=WORKLOAD, name="transcode-execution",
@@ -61,6 +82,12 @@ class Transcoder(Construct):
                                                  "ecr:BatchCheckLayerAvailability"]},
                                      {"Sid": "ImageLayersKey", "Effect": "Allow", "Action": "kms:Decrypt",
                                       "Resource": key_arn},
+                                     # GuardDuty runtime monitoring adds its agent to each task, from its own
+                                     # repository in an AWS account that differs per region.
+                                     {"Sid": "PullGuardDutyAgent", "Effect": "Allow",
+                                      "Resource": f"arn:aws:ecr:{region}:*:repository/{GUARDDUTY_AGENT}",
+                                      "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
+                                                 "ecr:BatchCheckLayerAvailability"]},
                                      {"Sid": "OwnLogGroup", "Effect": "Allow", "Resource": f"{logs.arn}:*",
                                       "Action": ["logs:CreateLogStream", "logs:PutLogEvents"]}])
         job = WorkloadRole(self, "job-role", workload=WORKLOAD, name="transcode", account_id=account_id,
