@@ -60,6 +60,30 @@ def test_removing_the_security_stack_turns_its_controls_into_gaps(example, examp
             (out / "stacks" / stack.name).mkdir(parents=True)
             (out / "stacks" / stack.name / "cdk.tf.json").write_text((stack / "cdk.tf.json").read_text())
     report = json.loads(build_compliance(example, out)["compliance.json"])
-    status = {c["id"]: c["status"] for c in report["controls"]}
-    assert status["CC3"] == status["A.12.6"] == "gap"
+    controls = {c["id"]: c for c in report["controls"]}
+    assert controls["CC3"]["status"] == "gap"
+    # what is left of vulnerability management is the workloads' image scanning
+    assert {r["address"].split(".")[0] for r in controls["A.12.6"]["resources"]} == {"aws_ecr_repository",
+                                                                                    "aws_ecr_lifecycle_policy"}
     assert "security" not in report["stacks"]
+
+
+def test_the_security_baseline_hardening_maps_to_its_controls(example_synth: Path) -> None:
+    controls = {c["id"]: c for c in _report(example_synth)["controls"]}
+
+    def addresses(cid: str) -> set[str]:
+        return {f"{r['stack']}:{r['address']}" for r in controls[cid]["resources"]}
+
+    assert {"baseline-prod:aws_iam_account_password_policy.password_policy_prod",
+            "org:aws_iam_organizations_features.iam_organizations_features_root_access",
+            "baseline-prod:aws_vpc_endpoint.vpc_endpoint_prod_s3"} <= addresses("CC6")
+    assert {"security:aws_cloudwatch_metric_alarm.cloudwatch_alarm_cis_root-usage",
+            "security:aws_guardduty_detector_feature.guardduty_detector_feature_us-west-2_runtime_monitoring",
+            "meeting-recorder-prod:aws_bedrock_model_invocation_logging_configuration."
+            "bedrock_invocation_logging_meeting-recorder"} <= addresses("CC7")
+    assert {"security:aws_s3_bucket_object_lock_configuration.s3_object_lock_audit_logs",
+            "security:aws_cloudwatch_log_metric_filter.log_metric_filter_unauthorized-api-calls"} <= addresses("A.12.4")
+    assert {"baseline-prod:aws_network_acl.network_acl_prod",
+            "baseline-prod:aws_default_network_acl.default_network_acl_prod",
+            "baseline-dev:aws_default_subnet.default_subnet_us-west-2"} <= addresses("A.13.1")
+    assert "meeting-recorder-prod:aws_ecr_lifecycle_policy.ecr_lifecycle_meeting-recorder_ffmpeg" in addresses("A.12.6")

@@ -100,6 +100,8 @@ def variant(tmp_path_factory: pytest.TempPathFactory, synth_stack: Callable[...,
     params = manifest["workloads"][WORKLOAD]
     params["transcoding"].update(vcpu=2, memory_mib=4096)
     params["models"] = dict(VARIANT_MODELS)
+    params.update(invocation_logging="full")
+    params["transcoding"].update(images_kept=3)
     manifest_file.write_text(yaml.safe_dump(manifest, sort_keys=False))
     return synth_stack(root, STACKS["prod"])
 
@@ -478,7 +480,8 @@ def test_prod_and_staging_differ_only_through_parameters(prod: dict[str, Any], s
     logs = ".aws_cloudwatch_log_group.log_group_meeting-recorder_{}.retention_in_days"
     assert differing == {
         # log_retention_days
-        *(logs.format(name) for name in ("auth-exchange", "pipeline", "summarise", "transcode")),
+        *(logs.format(name) for name in ("auth-exchange", "pipeline", "summarise", "transcode",
+                                         "bedrock_invocations")),
         # transcoding.max_vcpus
         ".aws_batch_compute_environment.batch_compute_environment_meeting-recorder.compute_resources.max_vcpus",
         # table_customer_key
@@ -668,7 +671,7 @@ def test_every_log_group_is_encrypted_and_kept_as_the_manifest_says(either: tupl
     days = parameters(example, account).log_retention_days
     assert days == {"prod": 90, "staging": 30}[account]
     groups = resources(stack, "aws_cloudwatch_log_group")
-    assert len(groups) == 4
+    assert len(groups) == 5  # two functions, the pipeline, transcoding and Bedrock's invocation logs
     for name, group in groups.items():
         assert group.get("retention_in_days") == days, name
         assert group.get("kms_key_id") == KEY, name
@@ -791,6 +794,62 @@ def test_the_variants_backup_role_is_bounded_too(variant: dict[str, Any]) -> Non
     for name, role in roles.items():
         assert role["permissions_boundary"] == BOUNDARY.format(account="prod"), name
         assert role["path"] == f"/workloads/{WORKLOAD}/", name
+
+
+# ---- security baseline: ECR and Bedrock invocation logs ----
+
+def expired(policy: dict[str, Any], images: list[tuple[str | None, int]]) -> set[str | None]:
+    """ECR lifecycle evaluation of (tag, age in days) images, newest first: rules in priority order, and an image
+    a rule selects is never looked at by a later rule."""
+    left, gone = list(images), set()
+    for rule in sorted(policy["rules"], key=lambda r: r["rulePriority"]):
+        selection = rule["selection"]
+        status = selection["tagStatus"]
+        chosen = [i for i in left if status == "any" or (status == "untagged") == (i[0] is None) and (
+            status == "untagged" or any(fnmatch.fnmatchcase(i[0], p) for p in selection.get("tagPatternList", [])))]
+        left = [i for i in left if i not in chosen]
+        if selection["countType"] == "imageCountMoreThan":
+            gone |= {tag for tag, _ in chosen[selection["countNumber"]:]}
+        else:
+            gone |= {tag for tag, age in chosen if age > selection["countNumber"]}
+    return gone
+
+
+def test_ecr_keeps_the_running_image_and_the_newest_others(either: tuple[str, dict[str, Any]], variant) -> None:
+    account, stack = either
+    [(_, repository)] = resources(stack, "aws_ecr_repository").items()
+    assert repository["image_scanning_configuration"] == {"scan_on_push": True}
+    lifecycle = document(one(stack, "aws_ecr_lifecycle_policy")[1])
+    assert one(stack, "aws_ecr_lifecycle_policy")[1]["repository"].startswith("${aws_ecr_repository.")
+    running = container(stack)["image"].rpartition(":")[2]
+    others = [(f"2.{n}", n) for n in range(12)]
+    images = [*others[:5], (None, 3), *others[5:], (running, 400)]  # the running tag is the oldest
+    assert expired(lifecycle, images) == {None, "2.10", "2.11"}
+    assert expired(document(one(variant, "aws_ecr_lifecycle_policy")[1]), images) == {
+        None, *(tag for tag, _ in others[3:])}
+
+
+def test_the_transcode_tasks_may_pull_the_guardduty_agent(prod: dict[str, Any]) -> None:
+    execution = document(resources(prod, "aws_iam_role_policy")["iam_role_policy_meeting-recorder_transcode-execution"])
+    [agent] = [s for s in execution["Statement"] if s["Sid"] == "PullGuardDutyAgent"]
+    assert agent["Resource"] == "arn:aws:ecr:us-east-1:*:repository/aws-guardduty-agent-fargate"
+    assert "ecr:BatchGetImage" in agent["Action"]
+
+
+def test_bedrock_invocations_are_logged_without_their_text_unless_the_manifest_says_full(prod, variant) -> None:
+    for stack, text in ((prod, False), (variant, True)):
+        _, configuration = one(stack, "aws_bedrock_model_invocation_logging_configuration")
+        logging = configuration["logging_config"]
+        assert all(logging[f"{kind}_data_delivery_enabled"] is text for kind in ("text", "image", "embedding",
+                                                                                 "video"))
+        group = resources(stack, "aws_cloudwatch_log_group")["log_group_meeting-recorder_bedrock_invocations"]
+        assert logging["cloudwatch_config"]["log_group_name"] == \
+            "${aws_cloudwatch_log_group.log_group_meeting-recorder_bedrock_invocations.name}"
+        assert group["kms_key_id"] == KEY
+        role = resources(stack, "aws_iam_role")["iam_role_meeting-recorder_bedrock-logging"]
+        [trust] = document(role, "assume_role_policy")["Statement"]
+        assert trust["Principal"] == {"Service": "bedrock.amazonaws.com"}
+        assert set(trust["Condition"]) == {"StringEquals", "ArnLike"}  # aws:SourceAccount and aws:SourceArn
 
 
 # ---- terraform validate ----

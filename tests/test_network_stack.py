@@ -18,6 +18,12 @@ NONPROD = ("staging", "dev")
 SERVICES = ("bedrock-runtime", "bedrock", "sts", "logs", "kms", "secretsmanager", "ssm")
 
 
+def region_of(stack: dict[str, Any], resource: dict[str, Any]) -> str:
+    alias = resource.get("provider", "aws").partition(".")[2] or None
+    [block] = [p for p in stack["provider"]["aws"] if p.get("alias") == alias]
+    return block["region"]
+
+
 @pytest.fixture(scope="module")
 def stacks(example_synth: Path) -> dict[str, dict[str, Any]]:
     return {p.name: json.loads((p / "cdk.tf.json").read_text()) for p in (example_synth / "stacks").iterdir()
@@ -34,15 +40,18 @@ def test_only_spoke_baselines_hold_networking(stacks) -> None:
     assert with_vpc == ["baseline-dev", "baseline-prod", "baseline-staging", "network"]
 
 
-def test_every_baseline_blocks_public_buckets_and_encrypts_ebs(stacks) -> None:
+def test_every_baseline_blocks_public_buckets_and_encrypts_ebs_in_every_allowed_region(stacks) -> None:
     baselines = {name: stack for name, stack in stacks.items() if name.startswith("baseline-")}
     assert len(baselines) == 7
     for name, stack in baselines.items():
         [block] = resources(stack, "aws_s3_account_public_access_block").values()
         assert all(block[key] is True for key in ("block_public_acls", "block_public_policy", "ignore_public_acls",
                                                   "restrict_public_buckets")), name
-        [ebs] = resources(stack, "aws_ebs_encryption_by_default").values()
-        assert ebs["enabled"] is True, name
+        ebs = {region_of(stack, r): r for r in resources(stack, "aws_ebs_encryption_by_default").values()}
+        assert sorted(ebs) == ["us-east-1", "us-west-2"], name
+        assert all(r["enabled"] is True for r in ebs.values()), name
+    # the home region's setting keeps the address it had before the other regions were covered
+    assert "ebs_encryption_by_default_prod" in resources(baselines["baseline-prod"], "aws_ebs_encryption_by_default")
 
 
 def test_hub_accepts_and_routes_nothing_by_default(network) -> None:

@@ -117,8 +117,10 @@ def test_organization_trail_covers_every_account_and_region_into_the_archive(sec
     assert referenced(security, group["kms_key_id"])["enable_key_rotation"] is True
 
 
-def test_audit_bucket_is_private_encrypted_kept_and_written_only_by_the_trail_and_config(security) -> None:
-    name = "audit_logs"
+@pytest.mark.parametrize(("name", "writer"), [("audit_logs", "cloudtrail.amazonaws.com"),
+                                            ("config_logs", "config.amazonaws.com")])
+def test_archive_buckets_are_private_encrypted_kept_and_written_only_by_their_service(security, name: str,
+                                                                                     writer: str) -> None:
     bucket = resources(security, "aws_s3_bucket")[f"s3_{name}"]
     assert bucket["lifecycle"] == {"prevent_destroy": True}
     assert resources(security, "aws_kms_key")["kms_key_audit_logs"]["lifecycle"] == {"prevent_destroy": True}
@@ -151,11 +153,10 @@ def test_audit_bucket_is_private_encrypted_kept_and_written_only_by_the_trail_an
     for statement in statements:
         if "Service" in statement.get("Principal", {}):
             by_service.setdefault(statement["Principal"]["Service"], []).append(statement)
-    assert sorted(by_service) == ["cloudtrail.amazonaws.com", "config.amazonaws.com"]
-    assert all(s["Condition"] == {"StringEquals": {"aws:SourceArn": trail_arn}}
-               for s in by_service["cloudtrail.amazonaws.com"])
-    assert all(s["Condition"] == {"StringEquals": {"aws:SourceOrgID": ORG_ID}}
-               for s in by_service["config.amazonaws.com"])
+    assert sorted(by_service) == [writer]
+    expected = {"cloudtrail.amazonaws.com": {"StringEquals": {"aws:SourceArn": trail_arn}},
+                "config.amazonaws.com": {"StringEquals": {"aws:SourceOrgID": ORG_ID}}}[writer]
+    assert by_service[writer] and all(s["Condition"] == expected for s in by_service[writer])
 
 
 def test_guardduty_is_administered_from_the_security_account_for_all_members_in_every_region(security,
@@ -290,9 +291,9 @@ def test_every_baseline_provider_tags_resources_with_the_mandatory_tags(baseline
         assert own["Environment"] == example.account(name.removeprefix("baseline-")).manifest.environment, name
 
 
-def test_config_records_every_allowed_region_into_the_audit_bucket_and_global_types_once(baselines,
-                                                                                         security) -> None:
-    audit_bucket = resources(security, "aws_s3_bucket")["s3_audit_logs"]["bucket"]
+def test_config_records_every_allowed_region_into_its_archive_bucket_and_global_types_once(baselines,
+                                                                                           security) -> None:
+    audit_bucket = resources(security, "aws_s3_bucket")["s3_config_logs"]["bucket"]
     for name, stack in baselines.items():
         recorders = {provider_of(stack, r)["region"]: r
                      for r in resources(stack, "aws_config_configuration_recorder").values()}
@@ -315,6 +316,8 @@ def test_backup_vault_uses_the_environment_key_and_the_backup_role_exists(prod) 
     role = by_name(prod, "aws_iam_role")["LandingZoneBackup"]
     [trust] = policy(role, "assume_role_policy")["Statement"]
     assert trust["Principal"] == {"Service": "backup.amazonaws.com"}
+    # confused-deputy protection, like every other service role of the baseline
+    assert trust["Condition"] == {"StringEquals": {"aws:SourceAccount": PROD_ID}}
 
 
 # --- org stack --------------------------------------------------------------------------------------------------
@@ -373,7 +376,11 @@ def test_without_a_security_section_there_is_no_security_stack_and_no_config_rec
 
 def test_cloudtrail_alone_gives_the_trail_and_its_archive_without_organization_detection(project: Path,
                                                                                          synth_stack) -> None:
-    edit_organization(project, lambda config: config["security"].update(services=["cloudtrail"]))
+    def cloudtrail_only(config: dict[str, Any]) -> None:
+        config["security"].update(services=["cloudtrail"])
+        config["security"].pop("guardduty_protections")  # would have no effect now, which validation refuses
+
+    edit_organization(project, cloudtrail_only)
     lz = load_landing_zone(project)
     assert lz.organization.security.services == ("cloudtrail",)
     assert all("security" not in s.depends_on for s in stack_specs(lz) if s.name.startswith("baseline-"))
