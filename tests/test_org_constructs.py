@@ -86,7 +86,9 @@ def test_scp_attachments_match_config(org_stack, example) -> None:
     for scp in example.scps:
         targets = (["root"] if scp.attach_to.root else []) + [f"ou_{p.replace('/', '_')}" for p in scp.attach_to.ous]
         expected |= {f"scp_{scp.name}_to_{t}" for t in targets}
-    assert set(attachments) - {"tag_policy_required-tags_to_root", "backup_policy_daily-backups_to_root"} == expected
+    # besides the config's: the tag and backup policies, and the SCP landingzone puts on the log archive
+    assert set(attachments) - {"tag_policy_required-tags_to_root", "backup_policy_daily-backups_to_root",
+                               "scp_protect-log-archive_to_account_log-archive"} == expected
     assert_subset(attachments["scp_deny-unapproved-regions_to_ou_Workloads"], {
         "policy_id": "${aws_organizations_policy.scp_deny-unapproved-regions.id}",
         "target_id": "${aws_organizations_organizational_unit.ou_Workloads.id}"})

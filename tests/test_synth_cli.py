@@ -40,10 +40,10 @@ def test_synth_py_writes_org_stack_and_manifest(project: Path) -> None:
         ["network", "shared-services"], ["org", "management"], ["security", "security"]]
     assert [line.split() for line in lines[10:16]] == [["entra", "entra-tenant", "7", "0"],
                                                        ["identity", "management", "32", "0"],
-                                                       ["meeting-recorder-prod", "prod", "63", "0"],
-                                                       ["meeting-recorder-staging", "staging", "63", "0"],
-                                                       ["network", "shared-services", "58", "0"],
-                                                       ["org", "management", "29", "0"]]
+                                                       ["meeting-recorder-prod", "prod", "68", "0"],
+                                                       ["meeting-recorder-staging", "staging", "68", "0"],
+                                                       ["network", "shared-services", "60", "0"],
+                                                       ["org", "management", "32", "0"]]
     assert result.stderr == ""
 
 

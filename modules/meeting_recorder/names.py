@@ -17,10 +17,11 @@ def user_folder(folder: str) -> str:
 
 
 def recordings_prefix(organization: str, account: str) -> str:
-    """`acme-recordings-prod-`: the recordings bucket's name up to its account ID, which the organization trail's
-    data events select on (the access-log bucket, `acme-recordings-access-prod-…`, does not match it)."""
+    """`acme-recordings-prod-`: the recordings bucket's name up to its account ID."""
     return f"{organization}-recordings-{account}-"
 
 
-def data_buckets(organization: str, account: str) -> tuple[str, ...]:
-    return (recordings_prefix(organization, account),)
+def data_buckets(organization: str) -> tuple[str, ...]:
+    """`acme-recordings-`: every account's recordings bucket, and with it their access-log buckets
+    (`acme-recordings-access-…`), whose few writes are log deliveries."""
+    return (f"{organization}-recordings-",)

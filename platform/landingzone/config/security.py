@@ -61,8 +61,9 @@ class TrailSettings(Strict):
         default=("audit-archive", "workload-buckets", "lambda"), description="`audit-archive`: every read of "
         "the log archives and every attempt to delete or re-lock a file in them (their own writes are left out, "
         "which would log themselves in a loop); `workload-buckets`: every object request to the buckets "
-        "workloads declare as holding their data (the meeting recorder's recordings), billed per request the "
-        "application makes; `lambda`: every Lambda invocation in the organization. Left out: all three.")
+        "workloads declare as holding their data in any account (the meeting recorder's recordings and their "
+        "access logs), billed per request the application makes; `lambda`: every Lambda invocation in the "
+        "organization. Left out: all three.")
     insights: tuple[InsightType, ...] = Field(
         default=("ApiCallRateInsight", "ApiErrorRateInsight"), description="CloudTrail Insights on unusual "
         "write API call volume and error rates. Left out: both; `[]` turns Insights off.")

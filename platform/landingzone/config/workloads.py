@@ -8,7 +8,7 @@ validating a manifest stays as cheap as reading it.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import entry_points
@@ -49,9 +49,11 @@ class Workload:
     check: Callable[[WorkloadCheck], list[Problem]] | None = None
     # Stacks the workload reads at plan time besides its account's baseline (the hub's endpoints, say).
     reads: tuple[str, ...] = ()
-    # Name prefixes of the buckets that hold the workload's data, from (organization, account name): the
-    # organization trail records their object-level events (`security.trail.data_events: [workload-buckets]`).
-    data_buckets: Callable[[str, str], tuple[str, ...]] | None = None
+    # Name prefixes of the buckets that hold the workload's data in any account, from the organization's name:
+    # the organization trail records their object-level events (`security.trail.data_events: [workload-buckets]`).
+    # One prefix per workload, not per account: a trail holds at most 500 selector values, and an account
+    # enabling the workload then changes no other stack.
+    data_buckets: Callable[[str], tuple[str, ...]] | None = None
 
 
 @cache
@@ -67,12 +69,11 @@ def available_workloads() -> Mapping[str, Workload]:
     return dict(sorted(found.items()))
 
 
-def data_bucket_prefixes(organization: str, accounts: Sequence[tuple[str, Mapping[str, object]]]) -> list[str]:
-    """Every bucket-name prefix the enabled workloads declare, for accounts given as (name, enabled workloads)."""
+def data_bucket_prefixes(organization: str, enabled: Iterable[str]) -> list[str]:
+    """Every bucket-name prefix the workloads named in `enabled` (each name once or more) declare."""
     known = available_workloads()
-    prefixes = {prefix for account, workloads in accounts for name in workloads
-                if name in known and known[name].data_buckets is not None
-                for prefix in known[name].data_buckets(organization, account)}  # type: ignore[misc]
+    prefixes = {prefix for name in set(enabled) if name in known and known[name].data_buckets is not None
+                for prefix in known[name].data_buckets(organization)}  # type: ignore[misc]
     return sorted(prefixes)
 
 

@@ -98,7 +98,7 @@ def _archive_and_trail(stack: TerraformStack, lz: LandingZone, security: Securit
 
 def _data_events(lz: LandingZone, security: SecurityConfig, buckets: ArchiveBuckets) -> DataEvents:
     chosen = security.trail.data_events
-    workloads = [(a.name, a.workloads) for a in lz.accounts if not a.decommissioned]
+    workloads = [name for a in lz.accounts if not a.decommissioned for name in a.workloads]
     return DataEvents(
         archive_buckets=buckets.names() if "audit-archive" in chosen else (),
         bucket_prefixes=tuple(data_bucket_prefixes(lz.organization.organization.name, workloads))
