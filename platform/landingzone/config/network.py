@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from landingzone.config.types import NAME_PATTERN, LogRetentionDays, Region, Strict
 
@@ -57,6 +57,17 @@ class FlowLogs(Strict):
         default=365, description="CloudWatch Logs retention of VPC flow logs.")
 
 
+# A network ACL holds 20 inbound rules by default; every VPC's ACL has one per hub route besides its own four.
+MAX_HUB_ROUTES = 16
+
+
+def _fits_network_acls(routes: tuple[str, ...]) -> tuple[str, ...]:
+    if len(routes) > MAX_HUB_ROUTES:
+        raise ValueError(f"lists {len(routes)} routes; each is an inbound rule of every VPC's network ACL, which "
+                         f"holds 20 by default with the 4 of its own, so at most {MAX_HUB_ROUTES} (summarise them)")
+    return routes
+
+
 class NetworkConfig(Strict):
     """`config/network.yaml`.
 
@@ -78,8 +89,8 @@ class NetworkConfig(Strict):
     transit_gateway: TransitGateway
     segments: tuple[Segment, ...] = Field(min_length=1)
     reserved_ranges: tuple[ReservedRange, ...] = ()
-    hub_routes: tuple[Cidr, ...] = Field(
-        min_length=1, max_length=16, description="Summaries every VPC sends to the hub; each VPC must lie inside "
+    hub_routes: Annotated[tuple[Cidr, ...], AfterValidator(_fits_network_acls)] = Field(
+        min_length=1, description="Summaries every VPC sends to the hub; each VPC must lie inside "
         "one. The Transit Gateway's segment tables, not these routes, decide what is reachable, so adding an "
         "account changes no other account's stack. Each is also an inbound rule of every VPC's network ACL, "
         "which holds 20 by default.")
