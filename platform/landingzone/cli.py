@@ -23,19 +23,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     root = Path(args.root).resolve()
     try:
-        started = time.perf_counter()
-        lz = load_landing_zone(root)
-        print(f"landingzone: {root.name}: {len(lz.accounts)} accounts, {len(lz.ou_paths)} OUs, {len(lz.scps)} SCPs "
-              f"valid ({time.perf_counter() - started:.2f} s)")
+        if args.command in ("up", "down"):
+            return _local(args.command, root, local=args.local, workers=getattr(args, "workers", None))
+        lz = _load(root)
         if args.command == "validate":
             return EXIT_OK
         if args.command == "plan-check":
             return _plan_check(lz, Path(args.plan), args.stack)
-        if args.command in ("up", "down"):
-            from landingzone.cli_local import run_local
-
-            return run_local(args.command, lz, list(stack_specs(lz)), root, local=args.local,
-                             workers=getattr(args, "workers", None))
         outdir = _outdir(root, args.out)
         if args.command == "synth" and (reason := unsafe_target(outdir, root)):
             raise ConfigError([Problem(_shown(outdir), 0, "", f"--out: {reason}")])
@@ -51,6 +45,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         print(f"landingzone: {error.summary}; nothing was written", file=sys.stderr)
         return EXIT_CONFIG
+
+
+def _load(root: Path) -> LandingZone:
+    started = time.perf_counter()
+    lz = load_landing_zone(root)
+    print(f"landingzone: {root.name}: {len(lz.accounts)} accounts, {len(lz.ou_paths)} OUs, {len(lz.scps)} SCPs "
+          f"valid ({time.perf_counter() - started:.2f} s)")
+    return lz
+
+
+def _local(command: str, root: Path, *, local: bool, workers: int | None) -> int:
+    """`down --local` reads no configuration, so it works when the configuration no longer validates."""
+    from landingzone.cli_local import require_local, run_down, run_up
+
+    require_local(command, local)
+    if command == "down":
+        return run_down(root)
+    lz = _load(root)
+    return run_up(lz, list(stack_specs(lz)), root, workers=workers)
 
 
 def _synth(lz: LandingZone, specs: list[StackSpec], outdir: Path) -> None:

@@ -14,8 +14,8 @@ from typing import Any
 from landingzone.config import LandingZone
 from landingzone.gates.terraform import Terraform, find_terraform
 from landingzone.local.retarget import LeftOut, retarget
-from landingzone.local.runner import managed_resources
 from landingzone.local.server import MANAGEMENT_ACCOUNT_ID
+from landingzone.local.stack_terraform import managed_resources
 from landingzone.stacks.topology import StackSpec
 
 WORKSPACE = Path(".landingzone") / "local"
