@@ -50,7 +50,7 @@ def up(lz: LandingZone, specs: Sequence[StackSpec], project: Path, *, workers: i
 
     workspace = Workspace.of(project)
     with exclusive(workspace.root, "up"):
-        local = _local_aws(workspace, say)
+        local = local_aws(workspace, say)
         chosen, left_out = deployable(specs)
         with staged(workspace.synth_dir) as stage:
             synthesize(lz, chosen, stage)
@@ -60,7 +60,7 @@ def up(lz: LandingZone, specs: Sequence[StackSpec], project: Path, *, workers: i
     return result
 
 
-def _local_aws(workspace: Workspace, say: Say) -> server.LocalAws:
+def local_aws(workspace: Workspace, say: Say) -> server.LocalAws:
     """The running local AWS, or a fresh one. A recorded one that is gone took every resource with it (moto keeps
     them in memory only), so the local state that described them is forgotten and the run starts clean: exactly
     one of each resource, never a state that refers to nothing."""

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from landingzone.config import LandingZone
-from landingzone.gates.terraform import Terraform, find_terraform
+from landingzone.gates.terraform import USER_CACHE, Terraform, find_terraform
 from landingzone.local.retarget import LeftOut, retarget
 from landingzone.local.server import MANAGEMENT_ACCOUNT_ID
 from landingzone.local.stack_terraform import managed_resources
@@ -38,7 +38,9 @@ class Workspace:
         return self.root / "stacks"
 
     def terraform(self) -> Terraform:
-        return find_terraform(self.root)
+        # The user's lasting plugin cache, as the gates use: one copy of the 700 MB provider for every project.
+        self.root.mkdir(parents=True, exist_ok=True)
+        return find_terraform(self.root, cache=USER_CACHE)
 
     def local_stack(self, name: str) -> dict[str, Any]:
         """The local copy of stack `name`, as Terraform applies it."""
