@@ -79,7 +79,7 @@ def _run(args: argparse.Namespace) -> int:
                          workers=getattr(args, "workers", None))
     outdir = _outdir(root, args.out)
     if args.command == "synth" and (reason := unsafe_target(outdir, root)):
-        raise UsageError(f"--out {_shown(outdir)}: {reason}")
+        raise UsageError(f"--out: {_shown(outdir)} {reason}")
     if args.command == "synth":
         _synth(lz, _select(lz, args.stack), outdir)
         if args.no_gates:

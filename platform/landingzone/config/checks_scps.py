@@ -77,8 +77,8 @@ def scp_warnings(org: OrganizationConfig, src: Source) -> list[Problem]:
             if management in policy.attach_to.accounts:
                 loc = (section, index, "attach_to", "accounts", policy.attach_to.accounts.index(management))
                 warnings.append(src.problem(loc, f"warning: '{management}' is the management account, where SCPs "
-                                            "never apply (they restrict member accounts only); this attachment "
-                                            "protects nothing there; guard the management account with IAM and "
+                                            "never apply (they restrict member accounts only), so this attachment "
+                                            "protects nothing; guard the management account with IAM policies and "
                                             "by keeping workloads out of it"))
     return warnings
 

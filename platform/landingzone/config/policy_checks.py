@@ -7,6 +7,7 @@ the Organizations rules on top (Version 2012-10-17, no Principal).
 from __future__ import annotations
 
 import ipaddress
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -34,6 +35,15 @@ _PRINCIPAL_WHY = {
 }
 
 
+def shown(value: Any) -> str:
+    """A JSON value in a message: text quoted, the rest by kind (`null` when left out)."""
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, dict | list):
+        return "an object" if isinstance(value, dict) else "a list"
+    return json.dumps(value)
+
+
 def statements(document: dict[str, Any]) -> Iterator[tuple[Loc, Any]]:
     """Each statement with its place: IAM accepts one statement object in place of a list."""
     body = document.get("Statement")
@@ -51,11 +61,13 @@ def check_document(src: Source, document: Any, kind: str) -> list[Problem]:
                         "list)")]
     problems = _unknown_keys(src, document, (), POLICY_KEYS, "policy")
     version = document.get("Version")
-    if kind == SCP and version != "2012-10-17":
-        problems.append(src.problem(("Version",), f"{version!r} is not allowed (expected '2012-10-17', which policy "
-                                    "variables need)"))
+    if kind == SCP and version is None:
+        problems.append(src.problem(("Version",), "is missing; an SCP starts with \"Version\": \"2012-10-17\""))
+    elif kind == SCP and version != "2012-10-17":
+        problems.append(src.problem(("Version",), f"{shown(version)} is not allowed (expected '2012-10-17', which "
+                                    "policy variables need)"))
     elif kind == IDENTITY and version not in ("2012-10-17", "2008-10-17"):
-        problems.append(src.problem(("Version",), f"{version!r} is not a policy language version (use "
+        problems.append(src.problem(("Version",), f"{shown(version)} is not a policy language version (use "
                                     "'2012-10-17')"))
     sids: dict[str, int] = {}
     for loc, statement in statements(document):
@@ -78,9 +90,11 @@ def _statement(src: Source, loc: Loc, statement: dict[str, Any], kind: str) -> l
         if key in PRINCIPAL_KEYS:
             problems.append(src.problem((*loc, key), f"is not allowed in an {kind}: {_PRINCIPAL_WHY[kind]}"))
     problems += _unknown_keys(src, statement, loc, STATEMENT_KEYS + PRINCIPAL_KEYS, "statement")
+    if "Sid" in statement and not isinstance(statement["Sid"], str):
+        problems.append(src.problem((*loc, "Sid"), "must be a string (letters and digits naming the statement)"))
     if statement.get("Effect") not in ("Allow", "Deny"):
-        problems.append(src.problem((*loc, "Effect"), f"{statement.get('Effect')!r} is not allowed (allowed: Allow, "
-                                    "Deny)"))
+        problems.append(src.problem((*loc, "Effect"), f"{shown(statement.get('Effect'))} is not allowed (allowed: "
+                                    "Allow, Deny)"))
     if ("Action" in statement) == ("NotAction" in statement):
         problems.append(src.problem(loc, "needs exactly one of Action and NotAction"))
     for key in _STRINGS:
