@@ -84,6 +84,10 @@ def suggest_element(name: str, allowed: tuple[str, ...]) -> str | None:
     return close[0] if close else None
 
 
+# Fill-in-the-blank markers of published examples: `[PRIVILEGED_ROLE]`, `<ACCOUNT_ID>`, `{example-region-1}`.
+BLANKS = re.compile(r"\[[A-Z][A-Z0-9_]*\]|<[A-Za-z][\w .:/-]*>|(?<![${])\{[A-Za-z][\w-]*\}(?!})")
+
+
 def foreign_variables(text: str) -> list[str]:
     """`${Account}`, `${ACCELERATOR_PREFIX}`: template tokens of other tools, which reach AWS literally.
 
@@ -92,3 +96,8 @@ def foreign_variables(text: str) -> list[str]:
     """
     return [match.group(0) for match in VARIABLE.finditer(text)
             if ":" not in match.group(1) and match.group(1) not in ESCAPES]
+
+
+def blanks(text: str) -> list[str]:
+    """Markers a published example leaves for the reader to replace; IAM would take them as literal text."""
+    return BLANKS.findall(text)

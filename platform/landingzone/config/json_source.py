@@ -146,6 +146,9 @@ def _explain(exc: json.JSONDecodeError, text: str) -> tuple[int, str]:
     expecting = msg.startswith(("Expecting property name", "Expecting value"))
     if here.startswith(("//", "/*")) or (here.startswith("#") and expecting):
         return pos, "a comment; JSON has no comments (remove it, or say it in the statement's Sid)"
+    start = pos - 1 if text.startswith("{{", pos - 1) else pos
+    if expecting and text.startswith(("${", "{{"), start):
+        return start, _template(text, start)
     if expecting and here.startswith("'"):
         return pos, "single quotes; JSON strings and keys use double quotes"
     if here[:1] in ("}", "]") and before and text[before - 1] == ",":
@@ -159,6 +162,16 @@ def _explain(exc: json.JSONDecodeError, text: str) -> tuple[int, str]:
     if msg == "Expecting ',' delimiter":
         return before, "a comma is missing after this value"
     return pos, next((ours for theirs, ours in _MESSAGES if msg.startswith(theirs)), msg[0].lower() + msg[1:])
+
+
+def _template(text: str, pos: int) -> str:
+    token = re.match(r"\$?\{\{?[^}\n]*\}?\}", text[pos:])
+    shown = token.group(0) if token else text[pos:pos + 2]
+    if shown.startswith("{{"):
+        return f"{shown} must be in double quotes: write \"{shown}\" (alone in its string it takes the parameter's " \
+               "whole value, a list included)"
+    return f"{shown} stands where a JSON value belongs, outside quotes: another tool's template? Write the value, " \
+           "or a landingzone placeholder in quotes, \"{{ name }}\""
 
 
 def _bad_value(text: str, pos: int) -> str:

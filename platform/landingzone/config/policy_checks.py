@@ -17,6 +17,7 @@ from landingzone.config.iam_grammar import (
     POLICY_KEYS,
     PRINCIPAL_KEYS,
     STATEMENT_KEYS,
+    blanks,
     foreign_variables,
     parse_operator,
     suggest_element,
@@ -81,7 +82,7 @@ def check_document(src: Source, document: Any, kind: str) -> list[Problem]:
                                         "statement's Sid is unique in its policy"))
         elif isinstance(sid, str):
             sids[sid] = src.line((*loc, "Sid"))
-    return problems + _variables(src, document, (), _FILL_HINT[kind])
+    return problems + _variables(src, document, _FILL_HINT[kind])
 
 
 def _statement(src: Source, loc: Loc, statement: dict[str, Any], kind: str) -> list[Problem]:
@@ -165,7 +166,7 @@ def _values(src: Source, loc: Loc, value: Any, base: str, key: str) -> list[Prob
             problems.append(src.caret(where, f"{item!r} is not a number ({base} compares numbers)"))
         elif base == "IpAddress" and not _is_network(text):
             problems.append(src.caret(where, f"{item!r} is not an IP address or CIDR range"))
-        elif key.lower() == "aws:requestedregion" and isinstance(item, str) and not set("*?$") & set(item):
+        elif key.lower() == "aws:requestedregion" and isinstance(item, str) and not set("*?${<[") & set(item):
             reason = region_problem(item)
             problems += [src.caret(where, f"{item!r} {reason}")] if reason else []
     return problems
@@ -188,22 +189,35 @@ def _is_network(text: str) -> bool:
 
 
 _FILL_HINT = {
-    SCP: "use a {{ placeholder }} defined under scp_parameters in config/organization.yaml",
-    IDENTITY: "write the value itself (identity policies take no placeholders)",
+    SCP: "put the value here, or use a {{ placeholder }} defined under scp_parameters in config/organization.yaml",
+    IDENTITY: "put the value here (identity policies take no placeholders)",
 }
 
 
-def _variables(src: Source, node: Any, loc: Loc, hint: str) -> list[Problem]:
-    """`${Account}` and the like, in keys and values anywhere in the document."""
+def _variables(src: Source, document: Any, hint: str) -> list[Problem]:
+    """`${Account}`, `[PRIVILEGED_ROLE]` and the like, in keys and values anywhere in the document: each token
+    once, at its first place (a template can hold the same one dozens of times)."""
+    found: dict[str, list[Loc]] = {}
+    for loc, text in _strings_in(document, ()):
+        for token in [*foreign_variables(text), *blanks(text)]:
+            found.setdefault(token, []).append(loc)
+    problems = []
+    for token, places in found.items():
+        what = (f"{token} is not an IAM policy variable (those always have a colon, like ${{aws:PrincipalTag/team}})"
+                if token.startswith("${") else f"{token} looks like a blank left to fill in")
+        again = f" ({len(places) - 1} more in this file)" if len(places) > 1 else ""
+        problems.append(src.caret(places[0], f"{what}, so AWS would match it as literal text{again}; if another "
+                                  f"tool was meant to fill it in, {hint}", token))
+    return problems
+
+
+def _strings_in(node: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
     if isinstance(node, dict):
-        found = [p for key in node for p in _foreign(src, (*loc, key), key, hint)]
-        return found + [p for key, value in node.items() for p in _variables(src, value, (*loc, key), hint)]
-    if isinstance(node, list):
-        return [p for i, item in enumerate(node) for p in _variables(src, item, (*loc, i), hint)]
-    return _foreign(src, loc, node, hint) if isinstance(node, str) else []
-
-
-def _foreign(src: Source, loc: Loc, text: str, hint: str) -> list[Problem]:
-    return [src.caret(loc, f"{token} is not an IAM policy variable (those always have a colon, like "
-                      "${aws:PrincipalTag/team}), so AWS would match it as literal text; if another tool was meant "
-                      f"to fill it in, {hint}", token) for token in foreign_variables(text)]
+        for key, value in node.items():
+            yield (*loc, key), key
+            yield from _strings_in(value, (*loc, key))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from _strings_in(item, (*loc, index))
+    elif isinstance(node, str):
+        yield loc, node
