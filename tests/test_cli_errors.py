@@ -97,3 +97,9 @@ def test_symlinks_inside_the_project_are_read(project: Path, capsys) -> None:
     (project / "accounts" / "dev.yaml").symlink_to(os.path.relpath(shared / "dev.yaml", project / "accounts"))
     assert main(["validate", "--root", str(project)]) == EXIT_OK
     assert "7 accounts" in capsys.readouterr().out
+
+
+def test_a_folder_linked_into_itself_is_walked_once(project: Path, capsys) -> None:
+    (project / "accounts" / "again").symlink_to(".")
+    assert main(["validate", "--root", str(project)]) == EXIT_OK
+    assert "7 accounts" in capsys.readouterr().out

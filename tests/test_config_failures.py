@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from landingzone import ConfigError, load_landing_zone
+from landingzone.cli import EXIT_CONFIG, main
 
 CASES = Path(__file__).parent / "fixtures" / "config"
 
@@ -50,11 +51,16 @@ def apply_case(case: Path, project: Path) -> str:
 
 
 @pytest.mark.parametrize("case", sorted(p for p in CASES.iterdir() if p.is_dir()), ids=lambda p: p.name)
-def test_fails_with_exact_message(case: Path, project: Path) -> None:
+def test_fails_with_exact_message(case: Path, project: Path, capsys) -> None:
     expected = apply_case(case, project)
     with pytest.raises(ConfigError) as raised:
         load_landing_zone(project)
     assert str(raised.value) == expected.rstrip("\n")
+    # and the command line says the same, exits 2, and never shows a traceback
+    assert main(["validate", "--root", str(project)]) == EXIT_CONFIG
+    err = capsys.readouterr().err.splitlines()
+    assert err[:-1] == expected.rstrip("\n").split("\n")
+    assert err[-1] == f"landingzone: {raised.value.summary}; nothing was written"
 
 
 def test_example_is_valid(example) -> None:

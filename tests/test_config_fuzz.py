@@ -1,6 +1,7 @@
-"""No input makes the CLI print a traceback: every fixture and a few hundred mutations of the example (deleted
-required keys, swapped types, truncated files, odd encodings, invisible characters, duplicated lines, deep
-nesting) go through `landingzone validate`, which must exit 2 and place every problem at `file:line`.
+"""No input makes the CLI print a traceback: a few hundred mutations of the example (deleted required keys,
+swapped types, truncated files, odd encodings, invisible characters, duplicated lines, deep nesting) go through
+`landingzone validate`, which must exit 2 and place every problem at `file:line`. (Every fixture goes through
+the CLI too, in test_config_failures.)
 
 Mutations are drawn with a fixed seed, so a failure reproduces; each is kept only if it certainly breaks the
 file (checked with PyYAML, json and the file's model on their own), so the test cannot pass by accident.
@@ -27,11 +28,12 @@ from landingzone.config.organization import OrganizationConfig
 from landingzone.config.pydantic_errors import _unwrap
 from landingzone.config.suppressions import SuppressionsFile
 from landingzone.config.yaml_source import MAX_DEPTH
-from test_config_failures import CASES, apply_case
 
 SEED = 19
 CASES_PER_KIND = 30
 PLACED = re.compile(r"^\S[^:]*:\d+(?::\d+)?: ")
+INTERNAL_WORDING = re.compile(r"Input should|after validation|\bNone\b|expected pattern|while (?:scanning|parsing)|"
+                              r"Expecting|<block|codec can't")
 MODELS: dict[str, type[BaseModel]] = {"config/organization.yaml": OrganizationConfig,
                                       "config/network.yaml": NetworkConfig, "config/identity.yaml": IdentityConfig,
                                       "policies/checkov/suppressions.yaml": SuppressionsFile}
@@ -50,15 +52,7 @@ def assert_rejected_with_places(root: Path, capsys: pytest.CaptureFixture[str], 
     assert problems, f"{what}: no problem reported\n{err}"
     unplaced = [line for line in problems if not PLACED.match(line)]
     assert not unplaced, f"{what}: problems without file:line\n{err}"
-
-
-@pytest.mark.parametrize("case", sorted(p for p in CASES.iterdir() if p.is_dir()), ids=lambda p: p.name)
-def test_every_fixture_exits_2_without_a_traceback(case: Path, project: Path, capsys) -> None:
-    apply_case(case, project)
-    code = main(["validate", "--root", str(project)])
-    err = capsys.readouterr().err
-    assert code == EXIT_CONFIG and "Traceback" not in err
-    assert err.splitlines()[-1].startswith("landingzone: ") and "nothing was written" in err
+    assert not INTERNAL_WORDING.search(err), f"{what}: pydantic's or a parser's own words\n{err}"
 
 
 # --- mutations: each returns the new bytes of a file, or None when it does not apply to this file

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from landingzone.config.lockout import Principal, evaluate, instance, lockout_reason, session
+from landingzone.config.lockout import Principal, evaluate, find_lockout, instance, lockout_reason, session
 
 DENY_ALL = {"Effect": "Deny", "Action": "*", "Resource": "*"}
 DEPLOYER = Principal("the deployer role LandingZoneDeployer", "arn:aws:iam::*:role/LandingZoneDeployer")
@@ -128,3 +128,20 @@ def test_unknown_keys_are_unknown() -> None:
 def test_a_role_pattern_stands_for_one_concrete_arn(pattern: str, arn: str) -> None:
     assert instance(pattern) == arn
     assert session(Principal("x", pattern))["aws:principalarn"] == arn
+
+
+def test_the_configured_roles_are_protected(example) -> None:
+    from landingzone.config.checks_scps import protected_principals
+
+    settings = example.organization.organization.model_copy(update={"break_glass_role": "Emergency"})
+    org = example.organization.model_copy(update={"organization": settings})
+    assert [(p.label, p.arn) for p in protected_principals(org)] == [
+        ("the deployer role LandingZoneDeployer", "arn:aws:iam::*:role/LandingZoneDeployer"),
+        ("the break-glass role Emergency", "arn:aws:iam::*:role/Emergency"),
+        ("arn:aws:iam::*:role/BreakGlassAdmin (scp_parameters.exempt_role_arns)",
+         "arn:aws:iam::*:role/BreakGlassAdmin"),
+    ]
+    only_the_deployer = deny_all({"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/LandingZoneDeployer"}})
+    found = find_lockout(only_the_deployer, protected_principals(org))
+    assert [p.label for p in found.locked] == [
+        "the break-glass role Emergency", "arn:aws:iam::*:role/BreakGlassAdmin (scp_parameters.exempt_role_arns)"]

@@ -35,6 +35,7 @@ PATTERN_HELP = {
     r"^\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}$": "an IPv4 CIDR like 10.20.0.0/16",
     r"^[a-z]+\d+-az\d+$": "an Availability Zone ID like use1-az1 (a zone ID, not a zone name like us-east-1a)",
     r"^[a-z0-9][a-z0-9.-]{0,62}$": "an endpoint service's short name like sts or bedrock-runtime",
+    r"^cron\(\S+( \S+){5}\)$": "an AWS cron expression of six fields, like cron(0 2 * * ? *)",
 }
 
 _SHAPES = {"model_type": "a mapping of keys to values", "dict_type": "a mapping of keys to values",
