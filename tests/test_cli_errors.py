@@ -58,8 +58,8 @@ def test_config_errors_show_the_caret_and_the_note(project: Path, capsys) -> Non
     manifest.write_text(manifest.read_text().replace("owner: meeting-recorder-team", 'owner: "meeting-recorder-team'))
     assert main(["validate", "--root", str(project)]) == EXIT_CONFIG
     assert capsys.readouterr().err.splitlines() == [
-        "accounts/dev.yaml:5:8: is not valid YAML: the string opened with '\"' here is never closed; add the closing "
-        "'\"' on this line",
+        "accounts/dev.yaml:5:8: is not valid YAML: the string opened with a double quote here is never closed; add the "
+        "closing \" on this line",
         "  5 | owner: \"meeting-recorder-team",
         "    |        ^",
         "note: checks that need accounts/dev.yaml were skipped until it can be read",

@@ -149,6 +149,8 @@ def _explain(exc: json.JSONDecodeError, text: str) -> tuple[int, str]:
     start = pos - 1 if text.startswith("{{", pos - 1) else pos
     if expecting and text.startswith(("${", "{{"), start):
         return start, _template(text, start)
+    if expecting and here.startswith(","):
+        return pos, "a comma where a value or key belongs (two commas in a row, or one before the first item?)"
     if expecting and here.startswith("'"):
         return pos, "single quotes; JSON strings and keys use double quotes"
     if here[:1] in ("}", "]") and before and text[before - 1] == ",":

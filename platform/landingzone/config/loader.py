@@ -104,12 +104,13 @@ def load_landing_zone(root: Path | str) -> LandingZone:
 
 def _load(reading: _Reading, display: str, model: type[M], path: Path | None = None,
           optional: bool = False) -> tuple[M | None, Source | None]:
+    checked = path is not None  # find_manifests has already kept manifests inside the project
     path = path or reading.root / display
     if not path.is_file():
         if not optional:
             reading.problems.append(Problem(display, 0, "", "is missing"))
         return None, None
-    if not path.resolve().is_relative_to(reading.root):
+    if not checked and not path.resolve().is_relative_to(reading.root):
         reading.problems.append(Problem(display, 0, "", f"{link_target(path)} outside the project; landingzone "
                                         "reads nothing outside it"))
         reading.unreadable.append(display)

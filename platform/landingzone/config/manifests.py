@@ -95,6 +95,9 @@ def _classify(path: Path, display: str, root: Path, found: Manifests) -> None:
 
 
 def _manifest(path: Path, display: str, root: Path, found: Manifests) -> None:
+    if not path.is_symlink() and path.is_file():  # its folder was resolved inside the project by _walk
+        found.files.append((display, path))
+        return
     real = path.resolve()
     if not real.is_relative_to(root):
         found.problems.append(Problem(display, 0, "", f"{link_target(path)} outside the project; landingzone "

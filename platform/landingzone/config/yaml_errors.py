@@ -21,7 +21,9 @@ def syntax_problem(exc: Any, text: str, display: str) -> Problem:
     lines = text.split("\n")
     problem, context = str(exc.problem or ""), str(exc.context or "")
     at, ctx = _where(exc.problem_mark, lines), _where(exc.context_mark, lines)
-    line, column, message = _explain(problem, context, at, ctx, lines)
+    at_end = "quoted scalar" in context and "end of stream" in problem
+    found = None if at_end else _unclosed_quote(lines, at[0])
+    line, column, message = found or _explain(problem, context, at, ctx, lines)
     source = lines[line - 1] if 0 < line <= len(lines) else ""
     return Problem(display, line, "", f"is not valid YAML: {message}", column if source else 0, source)
 
@@ -47,8 +49,9 @@ def _explain(problem: str, context: str, at: Place, ctx: Place, lines: list[str]
 
 def _quote(problem: str, context: str, at: Place, ctx: Place, lines: list[str]) -> tuple[int, int, str] | None:
     if "quoted scalar" in context and "end of stream" in problem:
-        quote = _char(lines, ctx)
-        return (*ctx, f"the string opened with {quote} here is never closed; add the closing {quote} on this line")
+        quote = _char(lines, ctx).strip("'\"") or _char(lines, ctx)[1]
+        return (*ctx, f"the string opened with {_QUOTES.get(quote, quote)} here is never closed; add the closing "
+                f"{quote} on this line")
     if "end of stream" in problem:
         return (*(ctx if ctx[0] else at), "the file ends in the middle of this; is it cut short?")
     return None
@@ -102,6 +105,42 @@ def _other(problem: str, context: str, at: Place, ctx: Place, lines: list[str]) 
 
 
 _RULES: tuple[Rule, ...] = (_quote, _colon, _token, _structure, _other)
+
+
+def _unclosed_quote(lines: list[str], error_line: int) -> tuple[int, int, str] | None:
+    """A quote opened and not closed on its line: YAML lets a quoted string run on over the next lines, so the
+    parser fails far below (at the next quote). When the file does not parse, the open quote is the cause."""
+    for number, line in enumerate(lines[:max(error_line - 1, 0)], start=1):
+        column = _open_quote(line)
+        if column:
+            quote = line[column - 1]
+            return (number, column, f"the string opened with {_QUOTES[quote]} here is not closed on its line, so "
+                    f"YAML reads on to the next {quote} (line {error_line}); add the closing {quote}")
+    return None
+
+
+_QUOTES = {'"': "a double quote", "'": "a single quote"}
+
+
+def _open_quote(line: str) -> int:
+    """The 1-based column of a quote that starts a value and is still open at the end of the line, or 0."""
+    quote, start, index = "", 0, 0
+    while index < len(line):
+        char = line[index]
+        if quote == '"' and char == "\\":
+            index += 2
+            continue
+        if quote and char == quote:
+            if quote == "'" and line[index + 1:index + 2] == "'":  # '' is an escaped quote in single quotes
+                index += 2
+                continue
+            quote = ""
+        elif not quote and char in "\"'" and (index == 0 or line[index - 1] in " \t:[{,-"):
+            quote, start = char, index + 1
+        elif not quote and char == "#" and (index == 0 or line[index - 1] in " \t"):
+            break
+        index += 1
+    return start if quote else 0
 
 
 def _glued_key(lines: list[str], error_line: int, context_line: int) -> tuple[int, int, str] | None:
