@@ -126,7 +126,7 @@ def _load(reading: _Reading, display: str, model: type[M], path: Path | None = N
     try:
         return model.model_validate(src.data), src
     except ValidationError as exc:
-        reading.problems += problems_from(exc, src, model)
+        reading.problems += [p for p in problems_from(exc, src, model) if not src.follow_on(p)]
         return _salvage(src.data, exc, model), src
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,12 @@ class Source:
     values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     raw: dict[Loc, str] = field(default_factory=dict)
     text: str = ""
+    flagged: set[str] = field(default_factory=set)  # key paths whose value the reader already refused
+
+    def follow_on(self, problem: Problem) -> bool:
+        """Whether a problem is about a value the reader already reported (it stands in as null)."""
+        return any(problem.path == path or problem.path.startswith((f"{path}.", f"{path}["))
+                   for path in self.flagged)
 
     def line(self, loc: Iterable[str | int]) -> int:
         """The line of `loc`, or of its nearest ancestor that has one."""
@@ -121,5 +128,17 @@ def project_file(src: Source, loc: Iterable[str | int], file: str, root: Path, *
     if not path.is_relative_to(root):
         return src.problem(loc, f"'{file}' is outside the project" + (f"; {outside}" if outside else ""))
     if not path.is_file():
-        return src.problem(loc, f"'{file}' does not exist ({missing})")
+        return src.problem(loc, f"'{file}' does not exist ({missing}){_nearest_file(root, file)}")
     return None
+
+
+def _nearest_file(root: Path, file: str) -> str:
+    """`; did you mean 'policies/scp/deny-root-user.json'?` for a typo or a letter in the wrong case."""
+    folder = (root / file).parent
+    if not folder.is_dir():
+        return ""
+    names = sorted(p.name for p in folder.iterdir() if p.is_file())
+    wanted = Path(file).name
+    close = [n for n in names if n.lower() == wanted.lower()] or difflib.get_close_matches(wanted, names, n=1,
+                                                                                           cutoff=0.7)
+    return f"; did you mean '{(Path(file).parent / close[0]).as_posix()}'?" if close else ""

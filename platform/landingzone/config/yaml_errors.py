@@ -76,6 +76,14 @@ def _token(problem: str, context: str, at: Place, ctx: Place, lines: list[str]) 
 
 
 def _structure(problem: str, context: str, at: Place, ctx: Place, lines: list[str]) -> tuple[int, int, str] | None:
+    here = _char(lines, at).strip("'")
+    if here in ("]", "}") and ("block" in context or "block end" in problem or "expected key" in problem
+                               or "document" in problem):
+        return (*at, f"a '{here}' that closes nothing (one too many, or its opening bracket is missing)")
+    if "expected '-' indicator" in problem or "expected <block end>, but found '?'" in problem:
+        if re.match(r"\s*-\S", lines[at[0] - 1] if 0 < at[0] <= len(lines) else ""):
+            return (*at, "a space is missing after '-': a list item is written `- value`")
+        return (*at, "this line does not line up with the list items above (check its indentation)")
     if "while parsing a flow" in context and ("expected ','" in problem or "but got" in problem):
         closing, kind = ("]", "list") if "sequence" in context else ("}", "mapping")
         opening = "[" if closing == "]" else "{"

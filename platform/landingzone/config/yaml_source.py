@@ -25,6 +25,8 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_VALUES = 200_000  # after aliases are expanded: a "billion laughs" file stops here, not in memory
 MAX_DEPTH = 50  # levels of nesting: the deepest config needs a dozen; walkers stay far from recursion limits
 _MERGE = "tag:yaml.org,2002:merge"
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{kind}" for kind in
+                        ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge"))
 
 
 def read_yaml(path: Path, display: str) -> tuple[Source | None, list[Problem]]:
@@ -85,8 +87,17 @@ class _Builder:
         self.src.lines.setdefault(loc, node.start_mark.line + 1)
         self.src.values.setdefault(loc, (node.start_mark.line + 1, node.start_mark.column + 1))
         if id(node) in self.active:
+            self.src.flagged.add(self.src.path(loc))
             self.problems.append(self.src.problem(loc, "an alias refers to itself; YAML aliases must not nest "
                                                   "inside their own anchor"))
+            return None
+        if node.tag not in _PLAIN_TAGS:  # `!Ref`, `!Sub`, `!!python/object`: other tools' YAML extensions
+            self.src.flagged.add(self.src.path(loc))
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.problems.append(Problem(self.src.file, node.start_mark.line + 1, self.src.path(loc),
+                                         f"the tag {tag} means nothing to landingzone (it is another tool's "
+                                         "YAML extension); write the value itself",
+                                         node.start_mark.column + 1, self.src.source_line(node.start_mark.line + 1)))
             return None
         self.active.add(id(node))
         try:
@@ -103,8 +114,11 @@ class _Builder:
             value = self.loader.construct_object(node, deep=True)
         except (ValueError, yaml.constructor.ConstructorError) as exc:
             # 2027-13-01 looks like a date to YAML, and constructing it raises
+            reason = exc.problem if isinstance(exc, yaml.MarkedYAMLError) else str(exc)
+            self.src.flagged.add(self.src.path(loc))
             self.problems.append(Problem(self.src.file, node.start_mark.line + 1, self.src.path(loc),
-                                         f"{node.value!r} cannot be read ({exc}); quote it if it is meant as text"))
+                                         f"{node.value!r} cannot be read ({reason}); quote it if it is meant as "
+                                         "text"))
             return node.value
         if not isinstance(value, str):
             self.src.raw[loc] = node.value
