@@ -143,3 +143,17 @@ def test_unreadable_values_and_keys_are_problems(tmp_path: Path) -> None:
         "config/f.yaml:2: '2027-02-30' cannot be read (day is out of range for month); quote it if it is meant "
         "as text",
     ]
+
+
+def test_a_project_using_merge_keys_loads(project: Path) -> None:
+    from landingzone.config import load_landing_zone
+
+    network = project / "config" / "network.yaml"
+    text = network.read_text()
+    old = "  - name: nonprod\n    reaches: [shared]\n    isolated_from: [prod]\n"
+    assert old in text
+    network.write_text(text.replace("  - name: prod\n", "  - &segment\n    name: prod\n").replace(
+        old, "  - <<: *segment\n    name: nonprod\n    isolated_from: [prod]\n"))
+    lz = load_landing_zone(project)
+    assert [(s.name, s.reaches, s.isolated_from) for s in lz.network.segments] == [
+        ("shared", (), ()), ("prod", ("shared",), ("nonprod",)), ("nonprod", ("shared",), ("prod",))]

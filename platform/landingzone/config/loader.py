@@ -57,14 +57,7 @@ def load_landing_zone(root: Path | str) -> LandingZone:
     org, org_src = _load(reading, ORG_FILE, OrganizationConfig)
     found = find_manifests(reading.root)
     reading.problems += found.problems
-    manifests: list[tuple[AccountManifest, Source]] = []
-    unreadable: list[str] = []  # names of manifests too broken to check, still valid as references
-    for display, path in found.files:
-        manifest, src = _load(reading, display, AccountManifest, path)
-        if manifest is not None and src is not None:
-            manifests.append((manifest, src))
-        else:
-            unreadable += _name_of(src, path)
+    manifests, unreadable = _load_manifests(reading, found.files)
     network, network_src = _load(reading, NETWORK_FILE, NetworkConfig, optional=True)
     identity, identity_src = _load(reading, IDENTITY_FILE, IdentityConfig, optional=True)
     suppressions, suppression_problems = read_suppressions(reading.root)
@@ -95,11 +88,24 @@ def load_landing_zone(root: Path | str) -> LandingZone:
     problems += check_saml(reading.root, manifests, (reading.root / IDENTITY_FILE).is_file())
     if problems:
         raise ConfigError(problems, reading.notes())
-    accounts.sort(key=lambda a: a.name)
-    return LandingZone(root=reading.root, organization=org, accounts=tuple(accounts), scps=tuple(scps),
-                       network=network, identity=identity, suppressions=suppressions,
+    return LandingZone(root=reading.root, organization=org, accounts=tuple(sorted(accounts, key=lambda a: a.name)),
+                       scps=tuple(scps), network=network, identity=identity, suppressions=suppressions,
                        warnings=tuple(sorted(scp_warnings(org, org_src), key=Problem.sort_key)),
                        notes=tuple(found.notes))
+
+
+def _load_manifests(reading: _Reading, files: list[tuple[str, Path]]
+                    ) -> tuple[list[tuple[AccountManifest, Source]], list[str]]:
+    """The valid manifests, and the names of those too broken to check (still valid as references)."""
+    manifests: list[tuple[AccountManifest, Source]] = []
+    unreadable: list[str] = []
+    for display, path in files:
+        manifest, src = _load(reading, display, AccountManifest, path)
+        if manifest is not None and src is not None:
+            manifests.append((manifest, src))
+        else:
+            unreadable += _name_of(src, path)
+    return manifests, unreadable
 
 
 def _load(reading: _Reading, display: str, model: type[M], path: Path | None = None,
