@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT
-from landingzone.cli import EXIT_CONFIG, main
+from landingzone.cli import EXIT_CONFIG, EXIT_INTERNAL, EXIT_USAGE, main
 
 pytestmark = pytest.mark.synth
 
@@ -76,10 +76,24 @@ def test_failed_synth_leaves_previous_output(project: Path, example_synth: Path,
         raise RuntimeError("synth failed half way")
 
     monkeypatch.setattr("landingzone.stacks.synth.synthesize", explode)
-    with pytest.raises(RuntimeError):
-        main(["synth", "--root", str(project)])
+    assert main(["synth", "--root", str(project)]) == EXIT_INTERNAL
     assert tree(out) == before
     assert [p.name for p in project.iterdir() if p.name.startswith(".cdktf")] == []
+
+
+def test_broken_suppressions_are_found_before_anything_is_written(project: Path, example_synth: Path,
+                                                                  capsys) -> None:
+    out = project / "cdktf.out"
+    shutil.copytree(example_synth, out)
+    before = tree(out)
+    with (project / "policies" / "checkov" / "suppressions.yaml").open("a") as file:
+        file.write("  - check: CKV_AWS_18\n    resource: 'org:*'\n    reason: too short\n    owner: me\n")
+    assert main(["synth", "--root", str(project)]) == EXIT_CONFIG
+    assert capsys.readouterr().err.splitlines() == [
+        "policies/checkov/suppressions.yaml:125: suppressions[18].reason: 'too short' is 9 characters long; at least "
+        "20 are needed",
+        "landingzone: 1 problem in the configuration; nothing was written"]
+    assert tree(out) == before
 
 
 def test_interrupted_swap_is_recovered(project: Path, example_synth: Path, capsys) -> None:
@@ -98,7 +112,7 @@ def test_interrupted_swap_is_recovered(project: Path, example_synth: Path, capsy
 @pytest.mark.parametrize("out", [".", "config", ".."])
 def test_out_never_replaces_the_project(project: Path, out: str, capsys) -> None:
     before = tree(project)
-    assert main(["synth", "--root", str(project), "--out", out, "--no-gates"]) == EXIT_CONFIG
+    assert main(["synth", "--root", str(project), "--out", out, "--no-gates"]) == EXIT_USAGE
     assert "--out: " in capsys.readouterr().err
     assert tree(project) == before
 
@@ -119,7 +133,7 @@ def test_two_runs_are_byte_identical(project: Path, capsys) -> None:
 
 def test_one_stack_on_demand_and_unknown_stack(project: Path, capsys) -> None:
     assert main(["synth", "--root", str(project), "--stack", "org", "--no-gates"]) == 0
-    assert main(["synth", "--root", str(project), "--stack", "network-typo", "--no-gates"]) == EXIT_CONFIG
+    assert main(["synth", "--root", str(project), "--stack", "network-typo", "--no-gates"]) == EXIT_USAGE
     err = capsys.readouterr().err
     assert ("--stack: 'network-typo' is not a stack of this landing zone (known: baseline-dev, "
             "baseline-log-archive, baseline-management, ") in err

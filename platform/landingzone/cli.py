@@ -7,44 +7,76 @@ import json
 import os
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from landingzone.cli_format import findings_table, gate_summary, table
 from landingzone.config import LandingZone, load_landing_zone
-from landingzone.errors import ConfigError, Problem
+from landingzone.errors import ConfigError, MissingTool, Problem, UsageError, render_problem
 from landingzone.output import staged, summarize, unsafe_target
 from landingzone.stacks import StackSpec, decommission_allowlist, stack_specs
 
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_USAGE, EXIT_ENVIRONMENT, EXIT_INTERNAL = 0, 1, 2, 3, 4, 5
+REPORT_TO = "the landingzone issue tracker (see README: Reporting a bug)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    root = Path(args.root).resolve()
     try:
-        if args.command in ("up", "down"):
-            return _local(args.command, root, local=args.local, workers=getattr(args, "workers", None))
-        lz = _load(root)
-        if args.command == "validate":
-            return EXIT_OK
-        if args.command == "plan-check":
-            return _plan_check(lz, Path(args.plan), args.stack)
-        outdir = _outdir(root, args.out)
-        if args.command == "synth" and (reason := unsafe_target(outdir, root)):
-            raise ConfigError([Problem(_shown(outdir), 0, "", f"--out: {reason}")])
-        if args.command == "synth":
-            _synth(lz, _select(lz, args.stack), outdir)
-            if args.no_gates:
-                return EXIT_OK
-        elif not (outdir / "manifest.json").is_file():
-            raise ConfigError([Problem(_shown(outdir), 0, "", "holds no synthesized stacks; run synth first")])
-        return _gates(lz, outdir, _reports_dir(root, args.reports), validate=not args.no_validate)
+        return _run(args)
     except ConfigError as error:
         for problem in error.problems:
-            print(problem, file=sys.stderr)
+            print(render_problem(problem), file=sys.stderr)
+        for note in error.notes:
+            print(f"note: {note}", file=sys.stderr)
         print(f"landingzone: {error.summary}; nothing was written", file=sys.stderr)
         return EXIT_CONFIG
+    except UsageError as error:
+        print(f"landingzone: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except MissingTool as error:
+        print(f"landingzone: {error}", file=sys.stderr)
+        return EXIT_ENVIRONMENT
+    except KeyboardInterrupt:
+        print("landingzone: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - the one place a bug becomes a line instead of a traceback
+        return _internal_error(error, debug=args.debug)
+
+
+def _internal_error(error: Exception, *, debug: bool) -> int:
+    """One line naming what failed and where; the traceback only with --debug."""
+    frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+    where = f" at {Path(frame.filename).name}:{frame.lineno} in {frame.name}" if frame else ""
+    if debug:
+        traceback.print_exception(error, file=sys.stderr)
+    hint = "" if debug else "; run again with --debug for the traceback"
+    print(f"landingzone: internal error: {type(error).__name__}: {error}{where}. This is a bug in landingzone, not "
+          f"in your configuration; please report it to {REPORT_TO}{hint}", file=sys.stderr)
+    return EXIT_INTERNAL
+
+
+def _run(args: argparse.Namespace) -> int:
+    root = Path(args.root).resolve()
+    if args.command in ("up", "down"):
+        return _local(args.command, root, local=args.local, workers=getattr(args, "workers", None))
+    lz = _load(root)
+    if args.command == "validate":
+        return EXIT_OK
+    if args.command == "plan-check":
+        return _plan_check(lz, Path(args.plan), args.stack)
+    outdir = _outdir(root, args.out)
+    if args.command == "synth" and (reason := unsafe_target(outdir, root)):
+        raise UsageError(f"--out: {_shown(outdir)} {reason}")
+    if args.command == "synth":
+        _synth(lz, _select(lz, args.stack), outdir)
+        if args.no_gates:
+            return EXIT_OK
+    elif not (outdir / "manifest.json").is_file():
+        raise ConfigError([Problem(_shown(outdir), 0, "", "holds no synthesized stacks; run synth first")])
+    return _gates(lz, outdir, _reports_dir(root, args.reports), validate=not args.no_validate)
 
 
 def _load(root: Path) -> LandingZone:
@@ -52,6 +84,10 @@ def _load(root: Path) -> LandingZone:
     lz = load_landing_zone(root)
     print(f"landingzone: {root.name}: {len(lz.accounts)} accounts, {len(lz.ou_paths)} OUs, {len(lz.scps)} SCPs "
           f"valid ({time.perf_counter() - started:.2f} s)")
+    for warning in lz.warnings:
+        print(render_problem(warning), file=sys.stderr)
+    for note in lz.notes:
+        print(f"note: {note}", file=sys.stderr)
     return lz
 
 
@@ -104,8 +140,8 @@ def _plan_check(lz: LandingZone, plan_file: Path, stack: str) -> int:
     from landingzone.gates.plan_safety import check_plan
 
     try:
-        plan = json.loads(plan_file.read_text())
-    except (OSError, json.JSONDecodeError) as exc:
+        plan = json.loads(plan_file.read_text(), object_pairs_hook=_unique_keys)
+    except (OSError, ValueError) as exc:
         problem = Problem(str(plan_file), 0, "", f"is not a readable `terraform show -json` plan ({exc})")
         raise ConfigError([problem]) from None
     _select(lz, [stack])
@@ -117,6 +153,14 @@ def _plan_check(lz: LandingZone, plan_file: Path, stack: str) -> int:
     return EXIT_OK if report.ok else EXIT_FAILED
 
 
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    keys = [key for key, _ in pairs]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        raise ValueError(f"key {repeated[0]!r} is given twice in one object")
+    return dict(pairs)
+
+
 def _select(lz: LandingZone, names: Sequence[str] | None) -> list[StackSpec]:
     specs = list(stack_specs(lz))
     if not names:
@@ -124,8 +168,8 @@ def _select(lz: LandingZone, names: Sequence[str] | None) -> list[StackSpec]:
     known = {spec.name for spec in specs}
     unknown = [name for name in names if name not in known]
     if unknown:
-        raise ConfigError([Problem("--stack", 0, "", f"'{name}' is not a stack of this landing zone "
-                                   f"(known: {', '.join(sorted(known))})") for name in unknown])
+        raise UsageError("; ".join(f"--stack: '{name}' is not a stack of this landing zone (known: "
+                                   f"{', '.join(sorted(known))})" for name in unknown))
     return [spec for spec in specs if spec.name in names]
 
 
@@ -144,9 +188,18 @@ def _shown(path: Path) -> str:
     return os.path.relpath(path) if path.is_relative_to(Path.cwd()) else str(path)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a command-line mistake exits 3 (argparse's own 2 means a config error here)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="landingzone", description="AWS landing zone from YAML to Terraform.")
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="landingzone", description="AWS landing zone from YAML to Terraform.")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an internal error")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     texts = {"synth": "validate the config, write Terraform JSON stacks, then run the gates",
              "validate": "validate the config only; writes nothing",
              "check": "run the gates (checkov, terraform validate) on an existing cdktf.out",
@@ -156,6 +209,8 @@ def _parser() -> argparse.ArgumentParser:
     for name, text in texts.items():
         command = commands.add_parser(name, help=text, description=text)
         command.add_argument("--root", default=".", help="project folder holding config/ and accounts/ (default: .)")
+        command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                             help="show the traceback of an internal error")
         if name in ("synth", "check"):
             command.add_argument("--out", help="output folder (default: cdktf.out under --root)")
             command.add_argument("--reports", help="folder for gates.sarif and gates.junit.xml (default: reports)")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from landingzone.cli_format import table
 from landingzone.config import LandingZone
-from landingzone.errors import ConfigError, Problem
+from landingzone.errors import UsageError
 from landingzone.local.runner import StackRun, default_workers
 from landingzone.stacks.topology import StackSpec
 
@@ -19,8 +19,8 @@ EXIT_INTERRUPTED = 130  # the shell's code for a run ended by SIGINT
 
 def require_local(command: str, local: bool) -> None:
     if not local:
-        raise ConfigError([Problem(command, 0, "", "only --local is supported: real AWS accounts are deployed by "
-                                   "Terraform or Spacelift from cdktf.out")])
+        raise UsageError(f"{command}: only --local is supported: real AWS accounts are deployed by Terraform or "
+                         "Spacelift from cdktf.out")
 
 
 def run_up(lz: LandingZone, specs: Sequence[StackSpec], root: Path, *, workers: int | None) -> int:
