@@ -31,19 +31,20 @@ def test_synth_py_writes_org_stack_and_manifest(project: Path) -> None:
     assert (project / "cdktf.out" / "manifest.json").is_file()
     lines = result.stdout.splitlines()
     assert lines[0].startswith("landingzone: project: 7 accounts, 5 OUs, 5 SCPs valid (")
-    assert lines[1].startswith("landingzone: synthesized 14 stacks into cdktf.out in ")
+    assert lines[1].startswith("landingzone: synthesized 15 stacks into cdktf.out in ")
     assert lines[2].split() == ["stack", "account", "resources", "imports"]
-    assert [line.split()[:2] for line in lines[3:17]] == [
+    assert [line.split()[:2] for line in lines[3:18]] == [
         *([f"baseline-{a}", a] for a in ("dev", "log-archive", "management", "prod", "security", "shared-services",
-                                          "staging")), ["entra", "entra-tenant"], ["identity", "management"],
-        ["meeting-recorder-prod", "prod"], ["meeting-recorder-staging", "staging"],
+                                          "staging")), ["bootstrap", "management"], ["entra", "entra-tenant"],
+        ["identity", "management"], ["meeting-recorder-prod", "prod"], ["meeting-recorder-staging", "staging"],
         ["network", "shared-services"], ["org", "management"], ["security", "security"]]
-    assert [line.split() for line in lines[10:16]] == [["entra", "entra-tenant", "7", "0"],
+    assert [line.split() for line in lines[10:17]] == [["bootstrap", "management", "13", "0"],
+                                                       ["entra", "entra-tenant", "7", "0"],
                                                        ["identity", "management", "32", "0"],
                                                        ["meeting-recorder-prod", "prod", "63", "0"],
                                                        ["meeting-recorder-staging", "staging", "63", "0"],
                                                        ["network", "shared-services", "58", "0"],
-                                                       ["org", "management", "29", "0"]]
+                                                       ["org", "management", "29", "1"]]
     assert result.stderr == ""
 
 
@@ -108,8 +109,9 @@ def test_two_runs_are_byte_identical(project: Path, capsys) -> None:
     assert main(["synth", "--root", str(project), "--out", "second", "--no-gates"]) == 0
     comparison = filecmp.dircmp(project / "first", project / "second")
     assert tree(project / "first") == tree(project / "second")
-    assert comparison.left_list == comparison.right_list == ["compliance.json", "compliance.md", "manifest.json",
-                                                                         "network.md", "runbooks", "stacks"]
+    assert comparison.left_list == comparison.right_list == ["compliance.json", "compliance.md", "graph.json",
+                                                             "graph.md", "manifest.json", "network.md", "runbooks",
+                                                             "stacks"]
     assert sorted(p.name for p in (project / "first" / "stacks" / "org").iterdir()) == [
         "cdk.tf.json", "decommission.custom.spacelift.json", "sources.json"]
     # Lambda bundles too: zipped with fixed timestamps, so their hashes (and the plans) do not change run to run

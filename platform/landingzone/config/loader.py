@@ -18,10 +18,12 @@ from landingzone.config.checks_accounts import (
     check_regions,
 )
 from landingzone.config.checks_decommission import check_decommission
+from landingzone.config.checks_delivery import check_delivery
 from landingzone.config.checks_identity import IDENTITY_FILE, check_identity, check_saml
 from landingzone.config.checks_network import NETWORK_FILE, check_network
 from landingzone.config.checks_scps import check_scps
 from landingzone.config.checks_security import check_budgets, check_security
+from landingzone.config.delivery import DELIVERY_FILE, DeliveryConfig
 from landingzone.config.identity import IdentityConfig
 from landingzone.config.model import Account, LandingZone
 from landingzone.config.network import NetworkConfig
@@ -52,6 +54,7 @@ def load_landing_zone(root: Path | str) -> LandingZone:
             unreadable.append(src.data["name"])
     network, network_src = _load(root, NETWORK_FILE, NetworkConfig, problems, optional=True)
     identity, identity_src = _load(root, IDENTITY_FILE, IdentityConfig, problems, optional=True)
+    delivery, delivery_src = _load(root, DELIVERY_FILE, DeliveryConfig, problems, optional=True)
     if org is None or org_src is None:
         raise ConfigError(problems)
     problems += check_regions(org, org_src)
@@ -62,6 +65,7 @@ def load_landing_zone(root: Path | str) -> LandingZone:
     problems += check_network(network, network_src, org, manifests)
     problems += check_security(org, org_src, manifests, unreadable, identity)
     problems += check_budgets(manifests)
+    problems += check_delivery(delivery, delivery_src, org, org_src, manifests)
     workloads, workload_problems = check_workloads(org, network, manifests)
     problems += workload_problems
     accounts = []
@@ -79,7 +83,7 @@ def load_landing_zone(root: Path | str) -> LandingZone:
         raise ConfigError(problems)
     accounts.sort(key=lambda a: a.name)
     return LandingZone(root=root, organization=org, accounts=tuple(accounts), scps=tuple(scps),
-                       network=network, identity=identity)
+                       network=network, identity=identity, delivery=delivery)
 
 
 def _load(root: Path, display: str, model: type[M], problems: list[Problem],

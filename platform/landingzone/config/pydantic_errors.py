@@ -9,6 +9,15 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from landingzone.config.delivery import (
+    BUCKET_PATTERN,
+    KEY_PREFIX_PATTERN,
+    KMS_KEY_PATTERN,
+    PRINCIPAL_PATTERN,
+    ROLE_NAME_PATTERN,
+    TABLE_PATTERN,
+    VERSION_PATTERN,
+)
 from landingzone.config.types import NAME_PATTERN, OU_SEGMENT, REGION_PATTERN, TAG_KEY_PATTERN, TAG_VALUE_PATTERN
 from landingzone.config.yaml_source import Source
 from landingzone.errors import Problem
@@ -21,6 +30,14 @@ PATTERN_HELP = {
     TAG_KEY_PATTERN: "1-128 letters, digits, spaces and _ . : / = + - @, not starting with aws:",
     TAG_VALUE_PATTERN: "up to 256 letters, digits, spaces and _ . : / = + - @",
     r"^[^/\\][^\\]*$": "a path relative to the project root",
+    BUCKET_PATTERN: "an S3 bucket name: 3-63 lowercase letters, digits, dots and dashes, a letter or digit at each end",
+    KEY_PREFIX_PATTERN: "an S3 key prefix like landingzone or state/landingzone, without a leading or trailing /",
+    TABLE_PATTERN: "a DynamoDB table name: 3-255 letters, digits and _ . -",
+    KMS_KEY_PATTERN: "a KMS key or alias ARN like arn:aws:kms:us-east-1:123456789012:alias/terraform-state",
+    VERSION_PATTERN: "an exact release like 1.11.4",
+    PRINCIPAL_PATTERN: "an IAM role, user or account-root ARN like arn:aws:iam::123456789012:role/spacelift, "
+                       "without wildcards",
+    ROLE_NAME_PATTERN: "an IAM role name: 1-64 letters, digits and _ + = , . @ -",
 }
 
 
@@ -85,7 +102,9 @@ def _one(err: Any, loc: tuple[Any, ...], key_error: bool, source: Source, model:
     if kind == "literal_error":
         return source.problem(loc, f"{_show(value)} is not allowed (allowed: {ctx.get('expected')})")
     if kind == "value_error":
-        return source.problem(loc, f"{_show(value)} {str(ctx.get('error', err['msg']))}")
+        # A mapping's own rule (exactly one of two keys) reads better without "this value" before it.
+        shown = "" if isinstance(value, dict) else f"{_show(value)} "
+        return source.problem(loc, f"{shown}{str(ctx.get('error', err['msg']))}")
     if kind in _SHAPES:
         return source.problem(loc, f"{_SHAPES[kind]}, not {_show(value)}")
     if kind == "string_type" and isinstance(value, int | float | bool):
