@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import shutil
 import subprocess
@@ -142,3 +143,14 @@ def test_config_and_topology_do_not_import_cdktf() -> None:
             " print(loaded)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_without_delivery_config_synth_says_in_one_line_that_state_stays_local(project: Path, capsys) -> None:
+    (project / "config" / "delivery.yaml").unlink()
+    assert main(["synth", "--root", str(project), "--stack", "org", "--no-gates"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == ("landingzone: no config/delivery.yaml: every stack keeps local state, and there is no "
+                        "bootstrap stack (state bucket, deployer roles)")
+    assert sum("delivery.yaml" in line for line in lines) == 1
+    assert "local" in json.loads((project / "cdktf.out" / "stacks" / "org" / "cdk.tf.json").read_text())[
+        "terraform"]["backend"]

@@ -145,6 +145,7 @@ class DeliveryConfig(Strict):
     ```
     """
 
-    backend: Backend
-    workflow: Workflow = Workflow()
-    deployer: Deployer
+    backend: Backend = Field(description="Where the state is kept and how it is locked; see Backend.")
+    workflow: Workflow = Field(default=Workflow(), description=f"Left out: Terraform {DEFAULT_TERRAFORM}; see "
+                               "Workflow.")
+    deployer: Deployer = Field(description="The role every stack assumes in its account; see Deployer.")
