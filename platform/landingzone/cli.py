@@ -15,8 +15,8 @@ from typing import NoReturn
 from landingzone.cli_format import findings_table, gate_summary, table
 from landingzone.config import LandingZone, load_landing_zone
 from landingzone.errors import ConfigError, MissingTool, Problem, UsageError, render_problem
-from landingzone.output import staged, summarize, unsafe_target
-from landingzone.stacks import StackSpec, decommission_allowlist, stack_specs
+from landingzone.output import staged, staged_update, summarize, unsafe_target
+from landingzone.topology import StackSpec, decommission_allowlist, stack_specs, waves
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_USAGE, EXIT_ENVIRONMENT, EXIT_INTERNAL = 0, 1, 2, 3, 4, 5
 REPORT_TO = "the landingzone issue tracker (see README: Reporting a bug)"
@@ -63,20 +63,13 @@ def _run(args: argparse.Namespace) -> int:
     if args.command in ("up", "down"):
         return _local(args.command, root, local=args.local, workers=getattr(args, "workers", None))
     lz = _load(root)
-    if args.command == "validate":
-        return EXIT_OK
+    if args.command in ("synth", "check"):
+        return _output_command(args, lz, root)
     if args.command == "plan-check":
         return _plan_check(lz, Path(args.plan), args.stack)
-    outdir = _outdir(root, args.out)
-    if args.command == "synth" and (reason := unsafe_target(outdir, root)):
-        raise UsageError(f"--out: {_shown(outdir)} {reason}")
-    if args.command == "synth":
-        _synth(lz, _select(lz, args.stack), outdir)
-        if args.no_gates:
-            return EXIT_OK
-    elif not (outdir / "manifest.json").is_file():
-        raise ConfigError([Problem(_shown(outdir), 0, "", "holds no synthesized stacks; run synth first")])
-    return _gates(lz, outdir, _reports_dir(root, args.reports), validate=not args.no_validate)
+    if args.command == "graph":
+        return _graph(lz)
+    return EXIT_OK  # validate: loading the landing zone was the whole job
 
 
 def _load(root: Path) -> LandingZone:
@@ -102,20 +95,53 @@ def _local(command: str, root: Path, *, local: bool, workers: int | None) -> int
     return run_up(lz, list(stack_specs(lz)), root, workers=workers)
 
 
-def _synth(lz: LandingZone, specs: list[StackSpec], outdir: Path) -> None:
+def _output_command(args: argparse.Namespace, lz: LandingZone, root: Path) -> int:
+    """synth (then the gates) or check: both end in the gates on the output folder."""
+    outdir = _outdir(root, args.out)
+    if args.command == "synth" and (reason := unsafe_target(outdir, root)):
+        raise UsageError(f"--out: {_shown(outdir)} {reason}")
+    if args.command == "synth":
+        _synth(lz, _select(lz, args.stack), outdir, partial=bool(args.stack))
+        if args.no_gates:
+            return EXIT_OK
+    elif not (outdir / "manifest.json").is_file():
+        raise ConfigError([Problem(_shown(outdir), 0, "", "holds no synthesized stacks; run synth first")])
+    return _gates(lz, outdir, _reports_dir(root, args.reports), validate=not args.no_validate)
+
+
+def _synth(lz: LandingZone, specs: list[StackSpec], outdir: Path, *, partial: bool) -> None:
+    """Every stack into a fresh output; or (`partial`) only `specs`, exchanged in the existing output, whose other
+    stacks and documents stay byte for byte as they were."""
     from landingzone.stacks.synth import synthesize
 
+    if lz.delivery is None:
+        print("landingzone: no config/delivery.yaml: every stack keeps local state, and there is no bootstrap stack "
+              "(state bucket, deployer roles)")
     started = time.perf_counter()
-    with staged(outdir) as stage:
-        synthesize(lz, specs, stage)
-        summaries = summarize(stage)
+    with (staged_update if partial else staged)(outdir) as stage:
+        synthesize(lz, specs, stage, documents=not partial)
+        summaries = [s for s in summarize(stage) if not partial or s.name in {spec.name for spec in specs}]
     elapsed = time.perf_counter() - started
-    print(f"landingzone: synthesized {len(summaries)} stack{'s' * (len(summaries) != 1)} into {_shown(outdir)} "
+    kept = " (every other stack and document as it was)" if partial else ""
+    print(f"landingzone: synthesized {len(summaries)} stack{'s' * (len(summaries) != 1)} into {_shown(outdir)}{kept} "
           f"in {elapsed:.1f} s")
     accounts = {spec.name: spec.account for spec in specs}
     rows = [("stack", "account", "resources", "imports")]
     rows += [(s.name, accounts.get(s.name, "?"), str(s.resources), str(s.imports)) for s in summaries]
     print("\n".join(table(rows)))
+
+
+def _graph(lz: LandingZone) -> int:
+    specs = stack_specs(lz)
+    grouped = waves(specs)
+    print(f"landingzone: {len(specs)} stacks in {len(grouped)} waves; each runs after the stacks in its `after` "
+          "column, and the stacks of a wave may run at once")
+    names = {spec.name for spec in specs}
+    rows = [("wave", "stack", "account", "after")]
+    rows += [(str(number), spec.name, spec.account, ", ".join(d for d in spec.depends_on if d in names) or "-")
+             for number, wave in enumerate(grouped, start=1) for spec in wave]
+    print("\n".join(table(rows)))
+    return EXIT_OK
 
 
 def _gates(lz: LandingZone, outdir: Path, reports_dir: Path, *, validate: bool) -> int:
@@ -204,6 +230,7 @@ def _parser() -> argparse.ArgumentParser:
              "validate": "validate the config only; writes nothing",
              "check": "run the gates (checkov, terraform validate) on an existing cdktf.out",
              "plan-check": "fail on deletes or replacements of protected resources in a `terraform show -json` plan",
+             "graph": "print the stacks in deployment order, with the account and dependencies of each",
              "up": "deploy every stack to a local AWS (--local), verify it with boto3, and re-plan for drift",
              "down": "stop the local AWS that `up --local` started, and forget its state"}
     for name, text in texts.items():
@@ -217,7 +244,8 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("--no-validate", action="store_true", help="skip terraform validate")
         if name == "synth":
             command.add_argument("--stack", action="append", metavar="NAME",
-                                 help="synthesize only this stack; repeat for more (default: all)")
+                                 help="synthesize only this stack, leaving the rest of the output as it is; repeat "
+                                 "for more (default: all, into a fresh output)")
             command.add_argument("--no-gates", action="store_true", help="write the stacks without running gates")
         if name in ("up", "down"):
             command.add_argument("--local", action="store_true",

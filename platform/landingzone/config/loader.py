@@ -20,11 +20,13 @@ from landingzone.config.checks_accounts import (
     check_regions,
 )
 from landingzone.config.checks_decommission import check_decommission
+from landingzone.config.checks_delivery import check_delivery
 from landingzone.config.checks_iam_names import check_role_names
 from landingzone.config.checks_identity import IDENTITY_FILE, check_identity, check_saml
 from landingzone.config.checks_network import NETWORK_FILE, check_network
 from landingzone.config.checks_scps import check_scps, scp_warnings
 from landingzone.config.checks_security import check_budgets, check_security
+from landingzone.config.delivery import DELIVERY_FILE, DeliveryConfig
 from landingzone.config.identity import IdentityConfig
 from landingzone.config.manifests import find_manifests, link_target
 from landingzone.config.model import Account, LandingZone
@@ -60,6 +62,7 @@ def load_landing_zone(root: Path | str) -> LandingZone:
     manifests, unreadable = _load_manifests(reading, found.files)
     network, network_src = _load(reading, NETWORK_FILE, NetworkConfig, optional=True)
     identity, identity_src = _load(reading, IDENTITY_FILE, IdentityConfig, optional=True)
+    delivery, delivery_src = _load(reading, DELIVERY_FILE, DeliveryConfig, optional=True)
     suppressions, suppression_problems = read_suppressions(reading.root)
     reading.problems += suppression_problems
     if org is None or org_src is None:
@@ -72,6 +75,8 @@ def load_landing_zone(root: Path | str) -> LandingZone:
         problems += check_network(network, network_src, org, manifests)
     problems += check_security(org, org_src, manifests, unreadable, identity)
     problems += check_budgets(manifests)
+    if DELIVERY_FILE not in reading.unreadable:
+        problems += check_delivery(delivery, delivery_src, org, org_src, manifests)
     workloads, workload_problems = check_workloads(org, network, manifests)
     problems += workload_problems
     problems += check_role_names(org, org_src, manifests, workload_roles(org, workloads))
@@ -89,7 +94,8 @@ def load_landing_zone(root: Path | str) -> LandingZone:
     if problems:
         raise ConfigError(problems, reading.notes())
     return LandingZone(root=reading.root, organization=org, accounts=tuple(sorted(accounts, key=lambda a: a.name)),
-                       scps=tuple(scps), network=network, identity=identity, suppressions=suppressions,
+                       scps=tuple(scps), network=network, identity=identity, delivery=delivery,
+                       suppressions=suppressions,
                        warnings=tuple(sorted(scp_warnings(org, org_src), key=Problem.sort_key)),
                        notes=tuple(found.notes))
 

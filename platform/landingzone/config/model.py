@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from landingzone.config.account import AccountManifest
+from landingzone.config.delivery import DeliveryConfig
 from landingzone.config.identity import IdentityConfig
 from landingzone.config.network import NetworkConfig
 from landingzone.config.organization import OrganizationConfig, Targets
@@ -54,6 +55,13 @@ class LandingZone:
     suppressions: Suppressions = Suppressions()  # policies/checkov/suppressions.yaml, validated with the rest
     warnings: tuple[Problem, ...] = ()  # mistakes that change nothing AWS does, but say the config means otherwise
     notes: tuple[str, ...] = ()  # files in accounts/ that were skipped, and why
+    delivery: DeliveryConfig | None = None  # config/delivery.yaml, which is optional
+
+    @property
+    def deployer_role(self) -> str:
+        """The role every stack's provider assumes in its account."""
+        named = self.delivery.deployer.role_name if self.delivery else None
+        return named or self.organization.organization.deployer_role
 
     @property
     def ou_paths(self) -> tuple[str, ...]:

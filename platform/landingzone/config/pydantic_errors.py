@@ -16,6 +16,14 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from landingzone.config.delivery import (
+    BUCKET_PATTERN,
+    KEY_PREFIX_PATTERN,
+    KMS_KEY_PATTERN,
+    PRINCIPAL_PATTERN,
+    TABLE_PATTERN,
+    VERSION_PATTERN,
+)
 from landingzone.config.source import Source, read_as
 from landingzone.config.text import odd_characters
 from landingzone.config.types import NAME_PATTERN, OU_SEGMENT, TAG_KEY_PATTERN, TAG_VALUE_PATTERN
@@ -36,6 +44,13 @@ PATTERN_HELP = {
     r"^[a-z]+\d+-az\d+$": "an Availability Zone ID like use1-az1 (a zone ID, not a zone name like us-east-1a)",
     r"^[a-z0-9][a-z0-9.-]{0,62}$": "an endpoint service's short name like sts or bedrock-runtime",
     r"^cron\(\S+( \S+){5}\)$": "an AWS cron expression of six fields, like cron(0 2 * * ? *)",
+    BUCKET_PATTERN: "an S3 bucket name: 3-63 lowercase letters, digits, dots and dashes, a letter or digit at each end",
+    KEY_PREFIX_PATTERN: "an S3 key prefix like landingzone or state/landingzone, without a leading or trailing /",
+    TABLE_PATTERN: "a DynamoDB table name: 3-255 letters, digits and _ . -",
+    KMS_KEY_PATTERN: "a KMS key or alias ARN like arn:aws:kms:us-east-1:123456789012:alias/terraform-state",
+    VERSION_PATTERN: "an exact release like 1.11.4",
+    PRINCIPAL_PATTERN: "an IAM role, user or account-root ARN like arn:aws:iam::123456789012:role/spacelift, "
+                       "without wildcards",
 }
 
 _SHAPES = {"model_type": "a mapping of keys to values", "dict_type": "a mapping of keys to values",
@@ -117,7 +132,9 @@ def _one(err: Any, loc: tuple[Any, ...], key_error: bool, source: Source, model:
     if kind in ("literal_error", "enum"):
         return source.problem(loc, f"{shown} is not allowed (allowed: {_choices(ctx)}){_guess(value, ctx)}")
     if kind == "value_error":
-        return source.problem(loc, f"{shown} {str(ctx.get('error', err['msg']))}")
+        # A mapping's own rule (exactly one of two keys) reads better without the value before it.
+        prefix = "" if isinstance(value, dict) else f"{shown} "
+        return source.problem(loc, f"{prefix}{str(ctx.get('error', err['msg']))}")
     if kind == "string_type" and isinstance(value, int | float | bool) and not isinstance(value, str):
         return source.problem(loc, f"{shown} is read as {read_as(value, source.raw.get(loc))}, not text; quote it "
                               f"('{source.raw.get(loc, value)}')")

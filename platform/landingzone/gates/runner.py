@@ -13,7 +13,7 @@ from landingzone.gates.findings import GateReport
 from landingzone.gates.suppressions import apply_suppressions
 from landingzone.gates.terraform import USER_CACHE, validate_stacks
 from landingzone.output import SOURCES_FILE, stack_folders
-from landingzone.stacks.topology import stack_specs
+from landingzone.topology import stack_specs
 
 
 def stack_sources(folder: Path) -> dict[str, str]:
