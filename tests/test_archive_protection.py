@@ -18,7 +18,7 @@ from landingzone.constructs.archive_protection import (
     ARCHIVE_OBJECT_ACTIONS,
 )
 from policy_eval import denied
-from test_security_stack import account_of, by_name, edit_organization, load_stack, policy
+from test_security_stack import account_expressions, account_of, by_name, edit_organization, load_stack, policy
 
 pytestmark = pytest.mark.synth
 
@@ -58,7 +58,7 @@ def test_the_trails_files_are_locked_in_compliance_mode_for_the_retention(securi
     # replaced (object_lock_enabled on the bucket itself would force a new bucket)
     assert lock["depends_on"] == ["aws_s3_bucket_versioning.s3_versioning_audit_logs"]
     assert "object_lock_enabled" not in resources(security, "aws_s3_bucket")["s3_audit_logs"]
-    assert account_of(security, lock, {a.manifest.email.lower(): a.name for a in example.accounts}) == "log-archive"
+    assert account_of(security, lock, account_expressions(example)) == "log-archive"
 
 
 def test_the_scp_closes_every_change_to_the_archive_to_all_but_the_deployer(scp) -> None:

@@ -17,13 +17,13 @@ import yaml
 from helpers import resources
 from policy_eval import allowed, denied
 from test_network_stack import region_of
-from test_security_stack import by_name, load_stack, policy
+from test_security_stack import account_expressions, by_name, load_stack, policy
 
 pytestmark = pytest.mark.synth
 
 REGIONS = ("us-east-1", "us-west-2")
 ACCOUNTS = ("dev", "log-archive", "management", "prod", "security", "shared-services", "staging")
-ORG_ID = "${data.aws_organizations_organization.organization.id}"
+ORG_ID = "o-a1b2c3d4e5"  # the example's organization.id, which the endpoints' policies name
 NAME = "default (neutralized by landingzone)"
 
 
@@ -176,18 +176,18 @@ def test_every_account_has_the_cis_password_policy_and_the_configured_alternate_
         assert contacts["SECURITY"]["email_address"] == "security-oncall@acme-corp.example"
 
 
-def test_security_audit_role_is_assumed_from_the_security_account_and_support_role_from_its_own(baselines) -> None:
+def test_security_audit_role_is_assumed_from_the_security_account_and_support_role_from_its_own(
+        baselines, example) -> None:
+    ids = {name: expression for expression, name in account_expressions(example).items()}
     for account, stack in baselines.items():
         roles = by_name(stack, "aws_iam_role")
-        own = f"${{local.account_id_{account.replace('-', '_')}}}"
         audit, support = roles["SecurityAuditRole"], roles["SupportRole"]
         [trust] = policy(audit, "assume_role_policy")["Statement"]
-        assert trust["Principal"] == {"AWS": "arn:aws:iam::${local.account_id_security}:root"}, account
+        assert trust["Principal"] == {"AWS": f"arn:aws:iam::{ids['security']}:root"}, account
         assert trust["Condition"] == {"ArnLike": {"aws:PrincipalArn": [
-            "arn:aws:iam::${local.account_id_security}:role/aws-reserved/sso.amazonaws.com/"
-            "*AWSReservedSSO_AdminAccess_*"]}}
+            f"arn:aws:iam::{ids['security']}:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_AdminAccess_*"]}}
         [trust] = policy(support, "assume_role_policy")["Statement"]
-        assert trust["Principal"] == {"AWS": f"arn:aws:iam::{own}:root"}, account
+        assert trust["Principal"] == {"AWS": f"arn:aws:iam::{ids[account]}:root"}, account
         attached = {a["policy_arn"] for a in resources(stack, "aws_iam_role_policy_attachment").values()}
         assert {"arn:aws:iam::aws:policy/SecurityAudit", "arn:aws:iam::aws:policy/AWSSupportAccess"} <= attached
         assert audit["permissions_boundary"] == support["permissions_boundary"] == \

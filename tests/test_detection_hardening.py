@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from helpers import resources
-from test_security_stack import account_of, edit_organization, load_stack, policy, provider_of
+from test_security_stack import account_expressions, account_of, edit_organization, load_stack, policy, provider_of
 
 pytestmark = pytest.mark.synth
 
@@ -44,7 +44,7 @@ def security(example_synth: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def emails(example) -> dict[str, str]:
-    return {a.manifest.email.lower(): a.name for a in example.accounts}
+    return account_expressions(example)
 
 
 def selectors(stack: dict[str, Any]) -> dict[str, dict[str, dict[str, list[str]]]]:
@@ -57,8 +57,8 @@ def selectors(stack: dict[str, Any]) -> dict[str, dict[str, dict[str, list[str]]
 def test_the_trail_records_management_events_and_the_data_events_config_asks_for(security, example_synth) -> None:
     found = selectors(security)
     assert found["Management events"] == {"eventCategory": {"equals": ["Management"]}}
-    archive = ["arn:aws:s3:::acme-audit-logs-${local.account_id_log_archive}/",
-               "arn:aws:s3:::acme-config-logs-${local.account_id_log_archive}/"]
+    archive = ["arn:aws:s3:::acme-audit-logs-${var.account_id_log_archive}/",
+               "arn:aws:s3:::acme-config-logs-${var.account_id_log_archive}/"]
     reads = found["Log archive reads"]
     assert reads["readOnly"] == {"equals": ["true"]} and reads["resources.ARN"] == {"starts_with": archive}
     # the archive's own writes are left out: the trail writing its files would record itself in a loop

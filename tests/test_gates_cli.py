@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.synth, pytest.mark.terraform]
 def test_check_passes_on_the_example_and_writes_reports(project: Path, example_synth: Path, capsys) -> None:
     assert main(["check", "--root", str(project), "--out", str(example_synth)]) == 0
     out = capsys.readouterr().out
-    assert "terraform validate: 13 stacks run, 0 failed" in out  # all but entra, which cannot be validated here
+    assert "terraform validate: 14 stacks run, 0 failed" in out  # all but entra, which cannot be validated here
     assert "landingzone: gates passed;" in out
     sarif = json.loads((project / "reports" / "gates.sarif").read_text())
     assert sarif["version"] == "2.1.0"
@@ -26,12 +26,16 @@ def test_check_passes_on_the_example_and_writes_reports(project: Path, example_s
     assert {r["level"] for r in results} == {"note"}
     assert sorted({r["ruleId"] for r in results}) == [
         "CKV2_AWS_48", "CKV2_AWS_62", "CKV_AWS_116", "CKV_AWS_119", "CKV_AWS_144", "CKV_AWS_145", "CKV_AWS_252",
-        "CKV_AWS_258", "CKV_AWS_272", "CKV_AWS_274", "CKV_AWS_285", "CKV_AWS_301", "CKV_AWS_338", "CKV_LZ_3"]
+        "CKV_AWS_258", "CKV_AWS_272", "CKV_AWS_274", "CKV_AWS_285", "CKV_AWS_301", "CKV_AWS_338", "CKV_AWS_61",
+        "CKV_LZ_3"]
     # AdminAccess; per baseline: AdminRole, boundary, recorder; security: 8 (the three archive buckets'
     # notification and replication findings, the access-log bucket's key, the trail's SNS topic); per meeting
     # recorder: 16 (5 log groups, 2 functions twice, the two buckets' logging and replication findings, the URL and
-    # its permission, the state machine), and staging's AWS-managed table key
-    assert len(results) == 1 + 7 * 3 + 8 + 2 * 16 + 1
+    # its permission, the state machine), and staging's AWS-managed table key; the management account's four human
+    # roles (Admin, PowerUser, ReadOnly, Support), whose literal account ID lets checkov read their
+    # (condition-limited) root trust; bootstrap: the deployer's AdministratorAccess, and the state and access-log
+    # buckets' events, replication and (logs) SSE-S3
+    assert len(results) == 1 + 7 * 3 + 8 + 2 * 16 + 1 + 4 + 6
     junit = ET.parse(project / "reports" / "gates.junit.xml").getroot()
     assert (junit.tag, junit.get("failures")) == ("testsuites", "0")
 

@@ -5,10 +5,26 @@ Registered as the `meeting-recorder` entry point of `landingzone.workloads`; the
 when a `meeting-recorder-<account>` stack is synthesized.
 """
 
+from pydantic import BaseModel
+
+from landingzone.config.organization import OrganizationConfig
 from landingzone.config.workloads import Workload
 from meeting_recorder.checks import check_meeting_recorder
 from meeting_recorder.names import data_buckets
-from meeting_recorder.parameters import Parameters
+from meeting_recorder.parameters import PATTERN_HELP, Parameters
+
+# Every role the stack creates is `meeting-recorder-<name>` (WorkloadRole and LambdaFunction name them so).
+ROLES = ("app", "auth-exchange", "pipeline", "pipeline-starter", "summarise", "transcode", "transcode-execution")
+
+
+def role_names(parameters: BaseModel, organization: OrganizationConfig) -> tuple[str, ...]:
+    """The IAM roles the stack creates; its own backup role only where no organization policy backs it up, and
+    Bedrock's log-writing role only where invocation logging is on."""
+    own_backup = ("backup",) if organization.backup_policy is None else ()
+    assert isinstance(parameters, Parameters)
+    logging = ("bedrock-logging",) if parameters.invocation_logging != "off" else ()
+    return tuple(f"meeting-recorder-{name}" for name in (*ROLES, *own_backup, *logging))
+
 
 WORKLOAD = Workload(
     name="meeting-recorder",
@@ -17,4 +33,6 @@ WORKLOAD = Workload(
     check=check_meeting_recorder,
     reads=("network",),
     data_buckets=data_buckets,
+    roles=role_names,
+    pattern_help=PATTERN_HELP,
 )

@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -51,15 +52,17 @@ def run_checkov(stacks: Mapping[str, Path], checks_dir: Path, required_tags: Seq
 
 def _scan(stack: str, folder: Path, checks_dir: Path, required_tags: Sequence[str],
           sources: Mapping[str, str]) -> GateReport:
-    text = (folder / "cdk.tf.json").read_text()
-    document = json.loads(text)
-    blocks = resource_lines(text)
+    document = json.loads((folder / "cdk.tf.json").read_text())
+    view = checkov_view(document)
+    blocks = resource_lines(view)
     env = {**os.environ, "LANDINGZONE_REQUIRED_TAGS": json.dumps(list(required_tags)),
            "LANDINGZONE_DEFAULT_TAGS": json.dumps(_default_tags(document)), "LOG_LEVEL": "WARNING",
            "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}
-    command = [checkov_binary(), "-d", str(folder), "--framework", "terraform_json", "--skip-download",
-               "--external-checks-dir", str(checks_dir), "-o", "json", "--compact"]
-    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    with tempfile.TemporaryDirectory(prefix="landingzone-checkov-") as scratch:
+        (Path(scratch) / "cdk.tf.json").write_text(view)
+        command = [checkov_binary(), "-d", scratch, "--framework", "terraform_json", "--skip-download",
+                   "--external-checks-dir", str(checks_dir), "-o", "json", "--compact"]
+        result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
     findings: list[Finding] = []
     if LOAD_FAILURE in result.stderr:
         line = next(line for line in result.stderr.splitlines() if LOAD_FAILURE in line)
@@ -80,6 +83,17 @@ def _scan(stack: str, folder: Path, checks_dir: Path, required_tags: Sequence[st
         findings += [_finding(stack, item, sources, blocks)
                      for item in run.get("results", {}).get("failed_checks", [])]
     return GateReport(tuple(sorted(findings)), checks_run)
+
+
+def checkov_view(document: Mapping[str, Any]) -> str:
+    """The stack as checkov is given it: without its `import` blocks and the plain values of its `terraform`
+    block (`required_version`). checkov 3.3's terraform_json parser reads every entry there as a block, fails
+    the whole file on a plain value, and then checks nothing at all; it has no check on either. Findings are
+    placed by this text's own lines (`resource_lines`)."""
+    view = {key: value for key, value in document.items() if key != "import"}
+    if isinstance(view.get("terraform"), dict):
+        view["terraform"] = {key: value for key, value in view["terraform"].items() if isinstance(value, dict)}
+    return json.dumps(view, indent=2)
 
 
 def resource_lines(text: str) -> dict[int, str]:

@@ -10,10 +10,10 @@ from pathlib import Path
 from landingzone.config import LandingZone
 from landingzone.gates.checkov_gate import CHECKS_DIR, run_checkov
 from landingzone.gates.findings import GateReport
-from landingzone.gates.suppressions import apply_suppressions, load_suppressions
+from landingzone.gates.suppressions import apply_suppressions
 from landingzone.gates.terraform import USER_CACHE, validate_stacks
 from landingzone.output import SOURCES_FILE, stack_folders
-from landingzone.stacks.topology import stack_specs
+from landingzone.topology import stack_specs
 
 
 def stack_sources(folder: Path) -> dict[str, str]:
@@ -24,11 +24,10 @@ def stack_sources(folder: Path) -> dict[str, str]:
 def run_gates(lz: LandingZone, outdir: Path, *, validate: bool = True) -> dict[str, GateReport]:
     """Reports by gate name. Suppressions apply to checkov findings only; the other gates have no exceptions."""
     stacks = stack_folders(outdir)
-    suppressions = load_suppressions(lz.root)
     required = [tag.key for tag in lz.organization.required_tags]
     raw = run_checkov(stacks, lz.root / CHECKS_DIR, required,
                       {name: stack_sources(folder) for name, folder in stacks.items()})
-    findings = apply_suppressions(list(raw.findings), suppressions, dt.date.today())
+    findings = apply_suppressions(list(raw.findings), lz.suppressions, dt.date.today())
     reports = {"checkov": GateReport(tuple(sorted(findings)), raw.checks_run)}
     if validate:
         with tempfile.TemporaryDirectory(prefix="landingzone-validate-") as scratch:

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from landingzone.errors import MissingTool
 from landingzone.gates.findings import Finding, GateReport
 
 DEFAULT_MIRROR = Path("/opt/tf-plugins")
@@ -22,7 +23,7 @@ USER_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "l
 AWS_PROVIDER = ("registry.terraform.io", "hashicorp", "aws", "5.100.0")
 
 
-class TerraformUnavailable(RuntimeError):
+class TerraformUnavailable(MissingTool, RuntimeError):
     """Terraform or its provider mirror is not on this machine."""
 
 

@@ -41,11 +41,11 @@ from landingzone.constructs.ids import hub_name, segment_table_name
 from landingzone.constructs.naming import pin
 from landingzone.constructs.permissions_boundary import PermissionsBoundary
 from landingzone.constructs.regional_guardrails import RegionalGuardrails
+from landingzone.constructs.sources import SourceMap
 from landingzone.constructs.vpc import Vpc
 from landingzone.constructs.zone_associations import ZoneAssociations
-from landingzone.stacks.providers import AccountProviders, account_stack
-from landingzone.stacks.sources import SourceMap
-from landingzone.stacks.topology import StackSpec
+from landingzone.stacks.base import AccountProviders, account_stack
+from landingzone.topology import StackSpec
 
 
 def build_baseline_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources: SourceMap) -> TerraformStack:
@@ -134,7 +134,7 @@ def _spoke(stack: TerraformStack, lz: LandingZone, net: NetworkConfig, account: 
                             retention_days=net.flow_logs.retention_days, provider=own), account.file)
     sources.record(GatewayEndpoints(stack, "gateway-endpoints", vpc_name=account.name, vpc_id=vpc.vpc.id,
                                     region=region, route_table_ids=[t.id for t in vpc.tables("private", "isolated")],
-                                    organization_id=providers.organization().id, provider=own), account.file)
+                                    organization_id=providers.inputs.organization_id(), provider=own), account.file)
     sources.record(HubAttachment(stack, "hub", vpc=vpc, segment=spoke.segment, gateway_id=gateway_id, tables=tables,
                                  propagate_to=reachable, destinations=net.hub_routes,
                                  hub_provider=hub_provider, vpc_provider=own), account.file)
