@@ -30,6 +30,7 @@ from landingzone.local import server
 from landingzone.local.capabilities import UNSUPPORTED
 from landingzone.local.clients import LocalClients
 from landingzone.local.processes import Children
+from landingzone.local.request_log import read_log
 from landingzone.local.stack_terraform import StackTerraform
 from landingzone.local.workspace import Workspace, write_local_stacks
 from landingzone.stacks import decommission_allowlist, stack_specs
@@ -139,6 +140,54 @@ def test_each_segment_has_its_table_and_the_hub_attachment_routes_to_what_its_se
     hub_segment = net.central_endpoints.segment
     assert list(vpc_of) and all(associated.get(a) == {hub_segment} for a in vpc_of)
     assert all(propagated.get(a) == set(reachable_segments(net, hub_segment)) for a in vpc_of)
+
+
+def test_every_account_has_the_deployer_role_trusted_by_exactly_the_configured_principals(deployed: Deployed) -> None:
+    lz = deployed.lz
+    assert lz.delivery is not None
+    for account in lz.accounts:
+        role = deployed.clients.account(account.name, "iam").get_role(RoleName=lz.deployer_role)["Role"]
+        trusted = {p for s in role["AssumeRolePolicyDocument"]["Statement"] if s["Effect"] == "Allow"
+                   for p in _list(s["Principal"]["AWS"])}
+        assert trusted == set(lz.delivery.deployer.trusted_principals), account.name
+        assert role["MaxSessionDuration"] == lz.delivery.deployer.max_session_hours * 3600, account.name
+
+
+def test_member_stacks_assume_the_deployer_role_in_their_own_account_only(deployed: Deployed) -> None:
+    """From the local AWS's request log: every AssumeRole names the role and the `<stack>@<run>` session."""
+    lz = deployed.lz
+    ids = deployed.clients.account_ids()
+    name_of = {account_id: name for name, account_id in ids.items()}
+    entries = list(read_log((deployed.workspace.root / "server.log").read_text().splitlines()))
+    assumed: dict[str, set[str]] = {}
+    for entry in entries:
+        if entry.action == "AssumeRole" and "@" in entry.assumes:
+            role, _, session = entry.assumes.partition(" as ")
+            assumed.setdefault(session.partition("@")[0], set()).add(name_of.get(role.split(":")[4], role))
+    shared = lz.organization.core_accounts.shared_services
+    for spec in stack_specs(lz):
+        if not spec.validate or spec.account == lz.management.name or spec.name in ("bootstrap", "org", "security"):
+            continue
+        # a spoke's baseline and its workloads also act in the hub account (attachment, zone associations)
+        assert assumed.get(spec.name, set()) <= {spec.account, shared}, spec.name
+        assert spec.account in assumed.get(spec.name, set()), spec.name
+        assert lz.management.name not in assumed[spec.name], spec.name
+
+
+def test_every_stack_keeps_its_state_in_the_bucket_under_a_lock(deployed: Deployed) -> None:
+    lz = deployed.lz
+    assert lz.delivery is not None
+    backend = lz.delivery.backend
+    s3 = deployed.clients.management("s3", backend.region or lz.organization.organization.home_region)
+    keys = {o["Key"] for page in s3.get_paginator("list_objects_v2").paginate(Bucket=backend.bucket)
+            for o in page.get("Contents", [])}
+    stacks = {spec.name for spec in stack_specs(lz) if spec.validate}
+    assert {f"{backend.key_prefix}/{name}.tfstate" for name in stacks} <= keys
+    assert not [key for key in keys if key.endswith(".tflock")]  # every lock released
+    entries = list(read_log((deployed.workspace.root / "server.log").read_text().splitlines()))
+    locked = {e.path.rpartition("/")[2].removesuffix(".tfstate.tflock") for e in entries
+              if e.method == "PUT" and e.path.endswith(".tfstate.tflock")}
+    assert stacks <= locked
 
 
 def test_the_log_archive_refuses_insecure_transport_and_admits_cloudtrail_and_config(deployed: Deployed) -> None:

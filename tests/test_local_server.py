@@ -85,7 +85,9 @@ def test_every_request_is_logged_with_its_action_account_and_attempt(local) -> N
     put = next(e for e in entries if e.action == "PutParameter")
     assert (put.method, put.account, put.status, put.attempt, put.replayed) == ("POST", "210987654321", 200, 1, False)
     assert put.invocation != "-" and put.ms >= 0
-    assert next(e for e in entries if e.action == "AssumeRole").account == server.MANAGEMENT_ACCOUNT_ID
+    assumed = next(e for e in entries if e.action == "AssumeRole")
+    assert assumed.account == server.MANAGEMENT_ACCOUNT_ID
+    assert assumed.assumes == "arn:aws:iam::210987654321:role/LandingZoneDeployer as log-test"
     logged = [(e.attempt, e.status, e.replayed) for e in entries if e.invocation == "invocation-logged"]
     assert logged == [(1, 200, False), (2, 200, True)]
 

@@ -11,7 +11,7 @@ from landingzone.cli_format import table
 from landingzone.config import LandingZone
 from landingzone.errors import UsageError
 from landingzone.local.runner import StackRun, default_workers
-from landingzone.stacks.topology import StackSpec
+from landingzone.topology import StackSpec
 
 EXIT_OK, EXIT_FAILED, EXIT_ENVIRONMENT = 0, 1, 4
 EXIT_INTERRUPTED = 130  # the shell's code for a run ended by SIGINT

@@ -3,15 +3,17 @@ local AWS. Returns what happened; the CLI prints it."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from landingzone.config import LandingZone
 from landingzone.local import server
 from landingzone.local.applied import already_applied, forget_applied, record_applied
 from landingzone.local.clients import LocalClients, seed_identity_groups
+from landingzone.local.delivery_steps import DeliverySteps, ensure_organization
 from landingzone.local.processes import Children, stop_on_interrupt
 from landingzone.local.retarget import LeftOut
 from landingzone.local.run_lock import exclusive
@@ -20,7 +22,8 @@ from landingzone.local.stack_terraform import StackTerraform
 from landingzone.local.verify import Check, verify
 from landingzone.local.workspace import Workspace, deployable, write_local_stacks
 from landingzone.output import staged
-from landingzone.stacks.topology import StackSpec
+from landingzone.topology import StackSpec
+from landingzone.topology.inputs import RUN_ID
 
 Say = Callable[[str], None]
 
@@ -55,9 +58,24 @@ def up(lz: LandingZone, specs: Sequence[StackSpec], project: Path, *, workers: i
         with staged(workspace.synth_dir) as stage:
             synthesize(lz, chosen, stage)
         names = [spec.name for spec in chosen]
-        result = UpResult(local.endpoint, left_out + write_local_stacks(lz, workspace, names, local.endpoint))
+        ids = _local_ids(lz, LocalClients(lz, local.endpoint))
+        result = UpResult(local.endpoint, left_out + write_local_stacks(lz, workspace, names, local.endpoint, ids=ids))
         _deploy(lz, chosen, workspace, local, result, workers=workers, progress=progress)
     return result
+
+
+def _local_ids(lz: LandingZone, clients: LocalClients) -> dict[str, str]:
+    """Configured IDs → the local AWS's. With delivery, the organization exists before any stack, as in a real
+    organisation (the bootstrap stack deploys through it, org adopts it): an operator creates it, locally we do."""
+    if lz.delivery is None:
+        return {}
+    local_id = ensure_organization(clients)
+    configured = lz.organization.organization.id
+    return {configured: local_id} if configured else {}
+
+
+def _run_id() -> str:
+    return "local-" + time.strftime("%Y%m%dT%H%M%S", time.gmtime())
 
 
 def local_aws(workspace: Workspace, say: Say) -> server.LocalAws:
@@ -89,24 +107,26 @@ class Applied:
 
 def apply_stacks(workspace: Workspace, local: server.LocalAws, graph: Mapping[str, Sequence[str]], *,
                  workers: int, progress: Progress | None = None, children: Children | None = None,
-                 before: Callable[[str], None] | None = None) -> Applied:
+                 before: Callable[[str], None] | None = None,
+                 apply_one: Callable[[StackTerraform, str], StackRun] | None = None) -> Applied:
     """Apply every stack folder of `graph` in dependency order, as `up --local` does.
 
     A stack applied before from exactly the same input is not applied again ("unchanged"), so a re-run after a
     failure or an interrupt applies only what is missing. SIGINT/SIGTERM stop it cleanly (see processes.py).
-    `before(name)` runs just before a stack's apply.
+    `before(name)` runs first (it may write the stack's inputs), then the stack is applied with `apply_one`
+    (default: a plain `terraform apply`).
     """
     children = children or Children(workspace.terraform())
     stacks = StackTerraform(children, workspace.stacks_dir, stale_locks_are_ours=True)
 
     def apply(name: str) -> StackRun:
         folder = workspace.stacks_dir / name
-        if already_applied(folder):
-            return StackRun(name, UNCHANGED, stacks.count(name), detail="applied before from the same input")
         if before is not None:
             before(name)
+        if already_applied(folder):
+            return StackRun(name, UNCHANGED, stacks.count(name), detail="applied before from the same input")
         forget_applied(folder)
-        run = stacks.apply(name)
+        run = apply_one(stacks, name) if apply_one is not None else stacks.apply(name)
         if run.ok:
             record_applied(folder)
         return run
@@ -120,16 +140,23 @@ def apply_stacks(workspace: Workspace, local: server.LocalAws, graph: Mapping[st
 
 def _deploy(lz: LandingZone, chosen: Sequence[StackSpec], workspace: Workspace, local: server.LocalAws,
             result: UpResult, *, workers: int, progress: Progress) -> None:
-    children = Children(workspace.terraform())
+    terraform = workspace.terraform()
+    # The run's ID reaches each provider's session name (`<stack>@<run>`), as Spacelift's TF_VAR_spacelift_run_id does.
+    children = Children(replace(terraform, env={**terraform.env, f"TF_VAR_{RUN_ID}": _run_id()}))
     clients = LocalClients(lz, local.endpoint)
+    steps = DeliverySteps(StackTerraform(children, workspace.stacks_dir, stale_locks_are_ours=True),
+                          workspace.stacks_dir, workspace.synth_dir, clients) if lz.delivery else None
 
     def before(name: str) -> None:
         # Entra's SCIM sync creates the groups the identity stack looks up; locally nothing else would.
         if name == "identity":
             result.seeded = seed_identity_groups(lz, clients)
+        if steps is not None:
+            steps.inputs_for(name)
 
     applied = apply_stacks(workspace, local, {spec.name: spec.depends_on for spec in chosen}, workers=workers,
-                           progress=progress, children=children, before=before)
+                           progress=progress, children=children, before=before,
+                           apply_one=(lambda _stacks, name: steps.apply(name)) if steps else None)
     result.applied, result.interrupted, result.server_lost = applied.runs, applied.interrupted, applied.server_lost
     if result.interrupted or result.server_lost or not all(run.ok for run in result.applied.values()):
         return

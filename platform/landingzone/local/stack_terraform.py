@@ -7,6 +7,7 @@ import re
 import time
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from landingzone.local.processes import Children
 from landingzone.local.runner import FAILED, OK, StackRun
@@ -60,7 +61,25 @@ class StackTerraform:
         return dict(json.loads(self._children.run(self._stacks / name, "show", "-json").stdout))
 
     def count(self, name: str) -> int:
-        return managed_resources(self._stacks / name / f"terraform.{name}.tfstate")
+        return managed_resources(read_state(self._stacks / name))
+
+    def outputs(self, name: str) -> dict[str, object]:
+        """`terraform output -json` of `name`: output name → its value."""
+        result = self._children.run(self._stacks / name, "output", "-json", "-no-color")
+        if result.returncode != 0:
+            raise RuntimeError(f"terraform output in {name}: {terraform_error(result.stderr)}")
+        return {key: entry["value"] for key, entry in json.loads(result.stdout or "{}").items()}
+
+    def migrate(self, name: str) -> StackRun:
+        """Move the stack's state into the backend its configuration now names (`init -migrate-state`), as an
+        operator does once after the bootstrap stack's first apply on local state."""
+        started = time.perf_counter()
+        result = self._children.run(self._stacks / name, "init", "-migrate-state", "-force-copy", "-input=false",
+                                    "-no-color")
+        if result.returncode != 0:
+            return StackRun(name, FAILED, seconds=time.perf_counter() - started,
+                            detail="terraform init -migrate-state: " + terraform_error(result.stderr or result.stdout))
+        return StackRun(name, OK, self.count(name), time.perf_counter() - started)
 
     def _locked(self, name: str, *args: str):  # noqa: ANN202 - subprocess.CompletedProcess[str]
         folder = self._stacks / name
@@ -82,12 +101,40 @@ class StackTerraform:
                         detail="terraform init: " + terraform_error(result.stderr or result.stdout))
 
 
-def managed_resources(state_file: Path) -> int:
-    """Managed resource instances in a local state file (read directly: `terraform state list` costs a process)."""
-    if not state_file.is_file():
-        return 0
-    resources = json.loads(state_file.read_text() or "{}").get("resources", [])
-    return sum(len(r.get("instances", [])) for r in resources if r["mode"] == "managed")
+def managed_resources(state: Mapping[str, Any]) -> int:
+    """Managed resource instances in a Terraform state document."""
+    return sum(len(r.get("instances", [])) for r in state.get("resources", []) if r["mode"] == "managed")
+
+
+def read_state(folder: Path) -> dict[str, Any]:
+    """The state of the stack in `folder`, read directly (`terraform state pull` costs a process): its local state
+    file, or the object its S3 backend keeps on the local AWS, as `terraform init` recorded the backend in
+    `.terraform/terraform.tfstate`. Empty when there is none yet."""
+    local = folder / f"terraform.{folder.name}.tfstate"
+    if local.is_file():
+        return dict(json.loads(local.read_text() or "{}"))
+    try:
+        backend = json.loads((folder / ".terraform" / "terraform.tfstate").read_text())["backend"]
+    except (OSError, ValueError, KeyError):
+        return {}
+    if backend.get("type") != "s3":
+        return {}
+    return _s3_state(backend["config"])
+
+
+def _s3_state(config: Mapping[str, Any]) -> dict[str, Any]:
+    import boto3
+    from botocore.config import Config
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    s3 = boto3.client("s3", endpoint_url=(config.get("endpoints") or {}).get("s3"), region_name=config["region"],
+                      aws_access_key_id=config.get("access_key"), aws_secret_access_key=config.get("secret_key"),
+                      config=Config(proxies={}, s3={"addressing_style": "path"}, retries={"max_attempts": 2}))
+    try:
+        body = s3.get_object(Bucket=config["bucket"], Key=config["key"])["Body"].read()
+    except (BotoCoreError, ClientError):  # no object yet, or no local AWS to ask any more
+        return {}
+    return dict(json.loads(body or b"{}"))
 
 
 def plan_changes(plan: Mapping[str, object]) -> list[str]:

@@ -15,7 +15,7 @@ from landingzone.config import LandingZone
 from landingzone.gates.terraform import USER_CACHE, Terraform, find_terraform
 from landingzone.local.retarget import LeftOut, retarget
 from landingzone.local.server import MANAGEMENT_ACCOUNT_ID
-from landingzone.local.stack_terraform import managed_resources
+from landingzone.local.stack_terraform import managed_resources, read_state
 from landingzone.topology import StackSpec
 
 WORKSPACE = Path(".landingzone") / "local"
@@ -48,8 +48,11 @@ class Workspace:
 
     def resource_counts(self) -> dict[str, int]:
         """Managed resources in each stack's local state."""
-        return {state.parent.name: managed_resources(state)
-                for state in sorted(self.stacks_dir.glob("*/terraform.*.tfstate"))}
+        if not self.stacks_dir.is_dir():
+            return {}
+        counts = {folder.name: managed_resources(read_state(folder)) for folder in sorted(self.stacks_dir.iterdir())
+                  if folder.is_dir()}
+        return {name: count for name, count in counts.items() if count}
 
     def forget(self) -> None:
         """Drop the local copies and their state (after `down`, or when the local AWS they described is gone)."""
