@@ -1,4 +1,4 @@
-"""The `org` stack: organization, OUs, member accounts, SCPs and the tag policy, in the management account."""
+"""The `org` stack: organization, OUs, member accounts and the organization policies, in the management account."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from cdktf_cdktf_provider_aws.ram_sharing_with_organization import RamSharingWit
 from constructs import Construct
 
 from landingzone.config import LandingZone
+from landingzone.config.management_policies import management_policies
 from landingzone.config.model import target_keys
 from landingzone.config.organization import RequiredTag, Targets
+from landingzone.config.scp import ORGANIZATION_ID_TOKEN
 from landingzone.config.security import BackupPolicy
 from landingzone.constructs.accounts import AccountSpec, MemberAccount
 from landingzone.constructs.backup_vault import BACKUP_ROLE, BACKUP_TAG, BACKUP_VALUE, VAULT_NAME
@@ -36,7 +38,7 @@ def build_org_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources:
     platform_tags = dict(management.tags)
     local_backend(stack, spec.name)
 
-    org = sources.record(Organization(stack, "organization", policy_types=settings.enabled_policy_types,
+    org = sources.record(Organization(stack, "organization", policy_types=lz.organization.policy_types(),
                                       service_access_principals=settings.service_access_principals,
                                       adopt_id=settings.id), org_file)
     if lz.network is not None:
@@ -61,13 +63,20 @@ def build_org_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources:
         return [PolicyTarget("root" if kind == "root" else logical_id(kind, name), ids[kind](name))
                 for kind, name in target_keys(targets)]
 
-    for scp in lz.scps:
+    documents = [("scp", "SERVICE_CONTROL_POLICY", p) for p in lz.scps]
+    documents += [("rcp", "RESOURCE_CONTROL_POLICY", p) for p in lz.rcps]
+    for kind, policy_type, policy in documents:
         sources.record(OrganizationPolicy(
-            stack, f"scp-{scp.name}", name=scp.name, policy_type="SERVICE_CONTROL_POLICY", content=scp.content,
-            description=scp.description, targets=resolve(scp.attach_to), tags=platform_tags,
-            depends_on=after_org), scp.file)
+            stack, f"{kind}-{policy.name}", name=policy.name, policy_type=policy_type, content=policy.content,
+            description=policy.description, targets=resolve(policy.attach_to), tags=platform_tags,
+            depends_on=after_org, references={ORGANIZATION_ID_TOKEN: org.resource.id}), policy.file)
+    for policy in management_policies(lz.organization):
+        sources.record(OrganizationPolicy(
+            stack, policy.name, name=policy.name, policy_type=policy.type, content=policy.content,
+            description=policy.description, targets=resolve(policy.attach_to), tags=platform_tags,
+            depends_on=after_org), org_file)
     backup = lz.organization.backup_policy
-    if "TAG_POLICY" in settings.enabled_policy_types:
+    if "TAG_POLICY" in lz.organization.policy_types():
         sources.record(OrganizationPolicy(
             stack, "tag-policy", name="required-tags", policy_type="TAG_POLICY",
             content=tag_policy_document(lz.organization.required_tags, backup is not None),
