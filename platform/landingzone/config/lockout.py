@@ -234,5 +234,7 @@ def _explain(operator: str, key: str, wanted: Any, context: Mapping[str, Any], w
                 "(the deployer's, CI's and automation's)")
     if actual is ABSENT:
         return f"{operator} {key} matches when the key is absent, and {who.why_absent(key)}"
+    if parse_operator(operator).base == "Null":
+        return f"{operator} {key} matches, and {who.plural} always carry it"
     value = actual.label if isinstance(actual, Symbol) else repr(actual)
     return f"{operator} {key} matches {who.each} ({key} is always {value})"

@@ -164,7 +164,8 @@ def _state_bucket(estate: Estate) -> list[ProtectedResource]:
         return []
     home = estate.account(estate.state_bucket_account or "") or estate.management
     callers: Sequence[Caller] = pipeline_callers(organization_id(estate.org), estate.management,
-                                                 estate.pipeline_principals, estate.members)
+                                                 estate.pipeline_principals, estate.members,
+                                                 "so no stack could read, lock or write its state")
     arn = f"arn:aws:s3:::{estate.state_bucket}"
     needs = [Need(c, action, arn if action == "s3:ListBucket" else f"{arn}/landingzone/org.tfstate")
              for c in callers for action in ("s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject")]

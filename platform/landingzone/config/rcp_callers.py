@@ -28,8 +28,9 @@ SOURCE_ORG_FIX = ("aws:SourceOrgID is your organization's ID in their requests: 
 PIPELINE = Who("the pipeline's requests", "every request of the pipeline")
 SERVICE_FIX = ('exempt AWS services with "BoolIfExists": {"aws:PrincipalIsAWSService": "false"}, and hold them to '
                f'your organization in a statement of their own with aws:SourceOrgID "{ORGANIZATION_ID_TOKEN}"')
-PIPELINE_FIX = (f'exempt the pipeline: a condition on aws:PrincipalOrgID "{ORGANIZATION_ID_TOKEN}" admits it while '
-                "it calls with credentials of the organization (or name its principal with aws:PrincipalArn)")
+PIPELINE_FIX = ("exempt the pipeline: a condition on aws:PrincipalArn naming its principal, or on aws:PrincipalOrgID "
+                f'"{ORGANIZATION_ID_TOKEN}" while it calls with the organization\'s credentials')
+DEPLOYS = "so no stack could reach the accounts it covers"
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,8 @@ class ServiceAddress(Symbol):
 
 def organization_id(org: OrganizationConfig) -> Symbol:
     known = org.organization.id
-    return Symbol("your organization's ID", frozenset({ORGANIZATION_ID_TOKEN, *([known] if known else [])}),
-                  exhaustive=known is not None)
+    return Symbol(f"{known}, your organization's ID" if known else "your organization's ID",
+                  frozenset({ORGANIZATION_ID_TOKEN, *([known] if known else [])}), exhaustive=known is not None)
 
 
 def account_id(account: AccountInfo) -> str | Symbol:
@@ -88,7 +89,7 @@ def service_caller(label: str, service: str, purpose: str, org_id: Symbol,
 
 
 def pipeline_callers(org_id: Symbol, management: AccountInfo, principals: Sequence[str],
-                     accounts: Sequence[AccountInfo]) -> tuple[Caller, ...]:
+                     accounts: Sequence[AccountInfo], purpose: str = DEPLOYS) -> tuple[Caller, ...]:
     """Whoever assumes the deployer role: the pipeline's principals of `config/delivery.yaml`, or without them the
     management account's credentials (a role session, or an IAM user's access keys)."""
     common = {"aws:principalisawsservice": "false", "aws:principalservicename": ABSENT,
@@ -99,14 +100,15 @@ def pipeline_callers(org_id: Symbol, management: AccountInfo, principals: Sequen
                                     "aws:multifactorauthage": ABSENT}),
                     RequestContext({**ours, "aws:principaltype": "User", "aws:multifactorauthpresent": ABSENT,
                                     "aws:multifactorauthage": ABSENT}))
-        return (Caller("the pipeline (with the management account's credentials)", "so no stack could reach the "
-                       "accounts it covers", contexts, PIPELINE, PIPELINE_FIX),)
+        return (Caller("the pipeline (with the management account's credentials)", purpose, contexts, PIPELINE,
+                       PIPELINE_FIX),)
     known = {a.id for a in (management, *accounts) if a.id}
     everyone_known = all(a.id for a in accounts) and management.id is not None
-    return tuple(_principal(arn, org_id, known, everyone_known, common) for arn in principals)
+    return tuple(_principal(arn, org_id, known, everyone_known, common, purpose) for arn in principals)
 
 
-def _principal(arn: str, org_id: Symbol, known: set[str], everyone_known: bool, common: dict[str, Any]) -> Caller:
+def _principal(arn: str, org_id: Symbol, known: set[str], everyone_known: bool, common: dict[str, Any],
+               purpose: str) -> Caller:
     account = arn.split(":")[4]
     kind = arn.split(":", 5)[5].split("/")[0]
     org: Any = org_id if account in known else (
@@ -114,8 +116,7 @@ def _principal(arn: str, org_id: Symbol, known: set[str], everyone_known: bool, 
     values = {**common, "aws:principalarn": arn, "aws:principalaccount": account, "aws:principalorgid": org,
               "aws:principaltype": {"role": "AssumedRole", "user": "User"}.get(kind, "Account"),
               "aws:multifactorauthpresent": "false" if kind == "role" else ABSENT, "aws:multifactorauthage": ABSENT}
-    return Caller(f"the pipeline ({arn})", "so no stack could reach the accounts it covers", (RequestContext(values),),
-                  PIPELINE, PIPELINE_FIX)
+    return Caller(f"the pipeline ({arn})", purpose, (RequestContext(values),), PIPELINE, PIPELINE_FIX)
 
 
 def delivery_state_bucket(delivery: object | None) -> str | None:
