@@ -43,7 +43,7 @@ def test_synth_py_writes_org_stack_and_manifest(project: Path) -> None:
                                                        ["meeting-recorder-prod", "prod", "63", "0"],
                                                        ["meeting-recorder-staging", "staging", "63", "0"],
                                                        ["network", "shared-services", "58", "0"],
-                                                       ["org", "management", "29", "0"]]
+                                                       ["org", "management", "33", "0"]]
     assert result.stderr == ""
 
 
