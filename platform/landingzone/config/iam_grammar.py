@@ -98,8 +98,9 @@ def suggest_element(name: str, allowed: tuple[str, ...]) -> str | None:
     return close[0] if close else None
 
 
-# Fill-in-the-blank markers of published examples: `[PRIVILEGED_ROLE]`, `<ACCOUNT_ID>`, `{example-region-1}`.
-BLANKS = re.compile(r"\[[A-Z][A-Z0-9_]*\]|<[A-Za-z][\w .:/-]*>|(?<![${])\{[A-Za-z][\w-]*\}(?!})")
+# Fill-in-the-blank markers of published examples: `[PRIVILEGED_ROLE]`, `<ACCOUNT_ID>`, `{example-region-1}`; not the
+# braces of `${aws:username}`, `{{ placeholder }}` or a literal `%{` (Terraform's template sequence, escaped to AWS).
+BLANKS = re.compile(r"\[[A-Z][A-Z0-9_]*\]|<[A-Za-z][\w .:/-]*>|(?<![${%])\{[A-Za-z][\w-]*\}(?!})")
 
 
 def foreign_variables(text: str) -> list[str]:
