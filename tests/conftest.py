@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 from collections.abc import Callable
@@ -71,6 +72,36 @@ def example_synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def org_stack(example_synth: Path) -> dict[str, Any]:
     return json.loads((example_synth / "stacks" / "org" / "cdk.tf.json").read_text())
+
+
+TLS_RCP = {"Version": "2012-10-17", "Statement": [{
+    "Sid": "EnforceSecureTransport", "Effect": "Deny", "Principal": "*", "Action": ["s3:*", "sqs:*"], "Resource": "*",
+    "Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}}}]}
+
+
+@pytest.fixture(scope="session")
+def policy_variant(tmp_path_factory: pytest.TempPathFactory, synth_stack: Callable[..., dict[str, Any]]
+                   ) -> tuple[Path, dict[str, Any]]:
+    """The example with the organization policy options it leaves off turned on, and its org stack synthesized once:
+    a declarative EC2 policy, an AI opt-out exception, a second RCP on an OU and an account; and without the
+    organization.id the example sets (so without config/delivery.yaml, which needs it)."""
+    root = copy_example(tmp_path_factory.mktemp("policy-variant") / "project")
+    (root / "policies" / "rcp" / "tls-only.json").write_text(json.dumps(TLS_RCP, indent=2) + "\n")
+    (root / "config" / "delivery.yaml").unlink()
+    config = root / "config" / "organization.yaml"
+    text, found = re.subn(r"(?m)^  id: o-a1b2c3d4e5.*\n", "", config.read_text(), count=1)
+    assert found == 1
+    text = text.replace("resource_control_policies:\n", "resource_control_policies:\n  - name: tls-only\n"
+                        "    file: policies/rcp/tls-only.json\n    description: TLS only.\n    attach_to:\n"
+                        "      ous: [Workloads/Prod]\n      accounts: [dev]\n", 1)
+    text = text.replace("  children_may_override: false\n", "  children_may_override: false\n"
+                        "  services: {rekognition: opt_in}\n", 1)
+    text = text.replace("# declarative_ec2:\n", "declarative_ec2:\n  serial_console_access: disabled\n"
+                        "  vpc_block_public_access: {mode: block_bidirectional, exclusions_allowed: false}\n"
+                        "  instance_metadata_defaults: {http_put_response_hop_limit: null}\n"
+                        "  exception_message: Changed by landingzone only; see the platform wiki.\n", 1)
+    config.write_text(text)
+    return root, synth_stack(root)
 
 
 @pytest.fixture(scope="session")

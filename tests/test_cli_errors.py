@@ -72,7 +72,7 @@ def test_an_scp_on_the_management_account_is_a_warning(project: Path, capsys) ->
                    "    description: Attached where it cannot apply.\n    attach_to:\n      accounts: [management]\n")
     assert main(["validate", "--root", str(project)]) == EXIT_OK
     assert capsys.readouterr().err.splitlines() == [
-        "config/organization.yaml:112: service_control_policies[name=deny-leave-again].attach_to.accounts[0]: "
+        "config/organization.yaml:138: service_control_policies[name=deny-leave-again].attach_to.accounts[0]: "
         "warning: 'management' is the management account, where SCPs never apply (they restrict member accounts "
         "only), so this attachment protects nothing; guard the management account with IAM policies and by keeping "
         "workloads out of it"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -87,3 +88,35 @@ def test_the_security_baseline_hardening_maps_to_its_controls(example_synth: Pat
             "baseline-prod:aws_default_network_acl.default_network_acl_prod",
             "baseline-dev:aws_default_subnet.default_subnet_us-west-2"} <= addresses("A.13.1")
     assert "meeting-recorder-prod:aws_ecr_lifecycle_policy.ecr_lifecycle_meeting-recorder_ffmpeg" in addresses("A.12.6")
+
+
+def test_the_perimeter_and_the_ai_opt_out_map_to_cc6_and_a13_1(example_synth: Path) -> None:
+    controls = {c["id"]: {f"{r['stack']}:{r['address']}" for r in c["resources"]}
+                for c in _report(example_synth)["controls"]}
+    for cid in ("CC6", "A.13.1"):
+        assert {"org:aws_organizations_policy.rcp_data-perimeter",
+                "org:aws_organizations_policy.ai_opt_out_ai-services-opt-out"} <= controls[cid], cid
+    assert "org:aws_organizations_policy.rcp_data-perimeter" not in controls["A.17.2"]
+
+
+def test_the_meeting_recorders_transcribe_use_names_the_opt_out_policy(example_synth: Path) -> None:
+    uses = _report(example_synth)["ai_services"]
+    policy = [{"stack": "org", "address": "aws_organizations_policy.ai_opt_out_ai-services-opt-out"}]
+    assert [u for u in uses if u["service"] == "Amazon Transcribe"] == [
+        {"workload": "meeting-recorder", "account": account, "service": "Amazon Transcribe", "content": "meeting audio",
+         "status": "opted out", "children_may_override": False, "policy": policy} for account in ("prod", "staging")]
+    bedrock = [u for u in uses if u["service"] == "Amazon Bedrock"]
+    assert [u["account"] for u in bedrock] == ["prod", "staging"]
+    assert all(u["status"] == "no opt-out applies" and "train" in u["note"] for u in bedrock)
+    markdown = (example_synth / "compliance.md").read_text()
+    assert ("| meeting-recorder | prod | Amazon Transcribe | meeting audio | opted out | "
+            "org:aws_organizations_policy.ai_opt_out_ai-services-opt-out |") in markdown
+
+
+def test_without_the_opt_out_the_evidence_says_so(example, example_synth: Path) -> None:
+    off = example.organization.model_copy(update={"ai_services_opt_out": example.organization.ai_services_opt_out
+                                                  .model_copy(update={"enabled": False})})
+    lz = dataclasses.replace(example, organization=off)
+    uses = json.loads(build_compliance(lz, example_synth)["compliance.json"])["ai_services"]
+    assert {u["status"] for u in uses if u["service"] == "Amazon Transcribe"} == {
+        "not opted out (no opt-out policy covers the account)"}

@@ -22,7 +22,9 @@ from conftest import copy_example
 from landingzone.cli import main
 from landingzone.config import LandingZone, load_landing_zone
 from landingzone.config.checks_network import reachable_segments
+from landingzone.config.management_policies import management_policies
 from landingzone.config.model import ROOT, target_keys
+from landingzone.config.scp import ORGANIZATION_ID_TOKEN
 from landingzone.constructs.ids import hub_name, segment_table_name
 from landingzone.gates.plan_safety import check_plan
 from landingzone.gates.terraform import TerraformUnavailable
@@ -94,15 +96,30 @@ def test_every_account_is_in_its_ou(deployed: Deployed) -> None:
 
 def test_scps_are_attached_exactly_where_the_config_says(deployed: Deployed) -> None:
     org = deployed.clients.management("organizations")
-    paths = _ou_paths(org)
-    policies = {p["Name"]: p["Id"] for page in org.get_paginator("list_policies").paginate(
-        Filter="SERVICE_CONTROL_POLICY") for p in page["Policies"]}
     for scp in deployed.lz.scps:
-        targets = {(_KIND[t["Type"]], t["Name"] if t["Type"] == "ACCOUNT" else paths[t["TargetId"]])
-                   for page in org.get_paginator("list_targets_for_policy").paginate(PolicyId=policies[scp.name])
-                   for t in page["Targets"]}
+        targets, content = _deployed_policy(org, "SERVICE_CONTROL_POLICY", scp.name)
         assert targets == set(target_keys(scp.attach_to)), scp.name
-        assert org.describe_policy(PolicyId=policies[scp.name])["Policy"]["Content"] == scp.content, scp.name
+        assert content == scp.content, scp.name
+
+
+def test_rcps_are_attached_exactly_where_the_config_says_with_the_organizations_id(deployed: Deployed) -> None:
+    org = deployed.clients.management("organizations")
+    organization_id = org.describe_organization()["Organization"]["Id"]
+    assert deployed.lz.rcps
+    for rcp in deployed.lz.rcps:
+        targets, content = _deployed_policy(org, "RESOURCE_CONTROL_POLICY", rcp.name)
+        assert targets == set(target_keys(rcp.attach_to)), rcp.name
+        assert content == rcp.content.replace(ORGANIZATION_ID_TOKEN, organization_id), rcp.name
+
+
+def test_ai_services_opt_out_is_attached_where_the_config_says(deployed: Deployed) -> None:
+    org = deployed.clients.management("organizations")
+    [opt_out] = [p for p in management_policies(deployed.lz.organization) if p.type == "AISERVICES_OPT_OUT_POLICY"]
+    targets, content = _deployed_policy(org, "AISERVICES_OPT_OUT_POLICY", opt_out.name)
+    assert targets == set(target_keys(opt_out.attach_to))
+    assert json.loads(content) == json.loads(opt_out.content)
+    enabled = {t["Type"] for t in org.list_roots()["Roots"][0]["PolicyTypes"] if t["Status"] == "ENABLED"}
+    assert {"RESOURCE_CONTROL_POLICY", "AISERVICES_OPT_OUT_POLICY"} <= enabled
 
 
 def test_scp_policy_variables_reach_aws_literally(deployed: Deployed) -> None:
@@ -227,7 +244,8 @@ def test_what_is_left_out_is_listed_with_the_capability_table_reasons(deployed: 
     lines = deployed.out[deployed.out.index("left out locally"):].splitlines()[2:]
     shown = lines[:next(i for i, line in enumerate(lines) if not line.startswith("  "))]
     reasons = {entry.reason for entry in UNSUPPORTED}
-    assert {reason for reason in reasons if any(reason in line for line in shown)} == reasons
+    met = {entry.reason for entry in UNSUPPORTED if not entry.met_by}  # the others need an option the example omits
+    assert {reason for reason in reasons if any(reason in line for line in shown)} == met
     for line in shown:
         assert any(reason in line for reason in reasons) or "refers to" in line or "(whole stack)" in line, line
 
@@ -294,6 +312,17 @@ def _ou_paths(org: Any) -> dict[str, str]:
                 paths[ou["Id"]] = prefix + ou["Name"]
                 pending.append((ou["Id"], f"{prefix}{ou['Name']}/"))
     return paths
+
+
+def _deployed_policy(org: Any, policy_type: str, name: str) -> tuple[set[tuple[str, str]], str]:
+    """Where the named policy of the type is attached, as (kind, name) like target_keys gives, and its content."""
+    paths = _ou_paths(org)
+    policies = {p["Name"]: p["Id"] for page in org.get_paginator("list_policies").paginate(Filter=policy_type)
+                for p in page["Policies"]}
+    targets = {(_KIND[t["Type"]], t["Name"] if t["Type"] == "ACCOUNT" else paths[t["TargetId"]])
+               for page in org.get_paginator("list_targets_for_policy").paginate(PolicyId=policies[name])
+               for t in page["Targets"]}
+    return targets, org.describe_policy(PolicyId=policies[name])["Policy"]["Content"]
 
 
 def _tag(item: dict[str, Any], key: str) -> str:

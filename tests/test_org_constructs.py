@@ -15,7 +15,9 @@ pytestmark = pytest.mark.synth
 def test_organization_enables_all_features_and_is_protected(org_stack) -> None:
     assert_subset(resources(org_stack, "aws_organizations_organization")["organization"], {
         "feature_set": "ALL",
-        "enabled_policy_types": ["BACKUP_POLICY", "SERVICE_CONTROL_POLICY", "TAG_POLICY"],
+        # the types the example uses, each enabled before its policies are created
+        "enabled_policy_types": ["AISERVICES_OPT_OUT_POLICY", "BACKUP_POLICY", "RESOURCE_CONTROL_POLICY",
+                                 "SERVICE_CONTROL_POLICY", "TAG_POLICY"],
         "lifecycle": {"prevent_destroy": True},
     })
     principals = resources(org_stack, "aws_organizations_organization")["organization"]["aws_service_access_principals"]
@@ -90,9 +92,11 @@ def test_scp_attachments_match_config(org_stack, example) -> None:
     for scp in example.scps:
         targets = (["root"] if scp.attach_to.root else []) + [f"ou_{p.replace('/', '_')}" for p in scp.attach_to.ous]
         expected |= {f"scp_{scp.name}_to_{t}" for t in targets}
-    # besides the config's: the tag and backup policies, and the SCP landingzone puts on the log archive
-    assert set(attachments) - {"tag_policy_required-tags_to_root", "backup_policy_daily-backups_to_root",
-                               "scp_protect-log-archive_to_account_log-archive"} == expected
+    # besides the config's: the tag and backup policies, the SCP landingzone puts on the log archive, the data
+    # perimeter and the AI services opt-out
+    others = {"tag_policy_required-tags_to_root", "backup_policy_daily-backups_to_root", "rcp_data-perimeter_to_root",
+              "ai_opt_out_ai-services-opt-out_to_root", "scp_protect-log-archive_to_account_log-archive"}
+    assert set(attachments) - others == expected
     assert_subset(attachments["scp_deny-unapproved-regions_to_ou_Workloads"], {
         "policy_id": "${aws_organizations_policy.scp_deny-unapproved-regions.id}",
         "target_id": "${aws_organizations_organizational_unit.ou_Workloads.id}"})

@@ -11,7 +11,13 @@ from regopy import Interpreter
 from conftest import PROJECT
 from landingzone.cli import main
 from landingzone.gates.findings import Status
-from landingzone.gates.plan_safety import PROTECTED, PROTECTED_ADDRESSES, check_plan
+from landingzone.gates.plan_safety import (
+    PROTECTED,
+    PROTECTED_ADDRESSES,
+    PROTECTED_ATTACHMENTS,
+    PROTECTED_POLICIES,
+    check_plan,
+)
 
 PLANS = Path(__file__).parent / "fixtures" / "plans"
 REGO = PROJECT / "policies" / "spacelift" / "plan-safety.rego"
@@ -53,13 +59,27 @@ def test_rego_policy_matches_fixture(path: Path) -> None:
 def test_fixtures_cover_the_issue_cases() -> None:
     assert {p.stem for p in CASES} >= {"account-removed", "kms-key-replaced", "vpc-cidr-changed", "bucket-deleted",
                                        "harmless-change", "bootstrap-removed"}
-    assert all(json.loads(p.read_text())["expected"] for p in CASES if p.stem != "harmless-change"
-               and p.stem != "account-decommissioned")
+    assert {p.stem for p in CASES} >= {"perimeter-removed", "perimeter-decommissioned"}
+    allowed = {"harmless-change", "account-decommissioned", "perimeter-decommissioned"}
+    assert all(json.loads(p.read_text())["expected"] for p in CASES if p.stem not in allowed)
 
 
 def test_both_protect_the_same_types() -> None:
     assert rego("data.spacelift.protected") == PROTECTED
     assert rego("data.spacelift.protected_addresses") == PROTECTED_ADDRESSES
+    assert rego("data.spacelift.protected_policies") == PROTECTED_POLICIES
+    assert rego("data.spacelift.protected_attachments") == PROTECTED_ATTACHMENTS
+
+
+@pytest.mark.synth
+def test_the_perimeter_prefixes_are_the_addresses_landingzone_writes(org_stack) -> None:
+    """An attachment carries no policy type, so plan safety knows the perimeter's by address: they must agree."""
+    attachments = org_stack["resource"]["aws_organizations_policy_attachment"]
+    policies = org_stack["resource"]["aws_organizations_policy"]
+    for name, body in attachments.items():
+        policy = policies[body["policy_id"].removeprefix("${aws_organizations_policy.").removesuffix(".id}")]
+        guarded = any(name.startswith(prefix) for prefix in PROTECTED_ATTACHMENTS)
+        assert guarded == (policy["type"] in PROTECTED_POLICIES), name
 
 
 def test_allowed_change_is_reported_not_failed() -> None:

@@ -45,7 +45,7 @@ def test_synth_py_writes_org_stack_and_manifest(project: Path) -> None:
                                                        ["meeting-recorder-prod", "prod", "68", "0"],
                                                        ["meeting-recorder-staging", "staging", "68", "0"],
                                                        ["network", "shared-services", "60", "0"],
-                                                       ["org", "management", "32", "1"]]
+                                                       ["org", "management", "36", "1"]]
     assert result.stderr == ""
 
 

@@ -41,6 +41,14 @@ def test_adopted_account_stack_validates(project: Path, synth_stack, terraform, 
     assert validate_stack(terraform, tmp_path / "org") == []
 
 
+def test_org_stack_with_every_policy_option_validates(policy_variant, terraform, tmp_path: Path) -> None:
+    """A declarative EC2 policy, RCPs on an OU and an account, an adopted organization's ID written out."""
+    _, stack = policy_variant
+    (tmp_path / "org").mkdir()
+    (tmp_path / "org" / "cdk.tf.json").write_text(json.dumps(stack))
+    assert validate_stack(terraform, tmp_path / "org") == []
+
+
 def test_policy_variables_reach_aws_unchanged(project: Path, synth_stack, terraform, tmp_path: Path) -> None:
     """Terraform itself evaluates the synthesized string; it must equal the document we meant to send."""
     add_variable_scp(project)

@@ -8,11 +8,16 @@ when a `meeting-recorder-<account>` stack is synthesized.
 from pydantic import BaseModel
 
 from landingzone.config.organization import OrganizationConfig
-from landingzone.config.workloads import Workload
-from meeting_recorder.checks import check_meeting_recorder
+from landingzone.config.workloads import AiService, Workload
+from meeting_recorder.checks import TRANSCRIBE, check_meeting_recorder
 from meeting_recorder.names import data_buckets
 from meeting_recorder.parameters import PATTERN_HELP, Parameters
 
+AI_SERVICES = (
+    AiService(TRANSCRIBE, "Amazon Transcribe", "meeting audio"),
+    AiService("", "Amazon Bedrock", "transcripts", note="Bedrock does not store prompts or completions, nor use them "
+              "to train models, so no opt-out applies"),
+)
 # Every role the stack creates is `meeting-recorder-<name>` (WorkloadRole and LambdaFunction name them so).
 ROLES = ("app", "auth-exchange", "pipeline", "pipeline-starter", "summarise", "transcode", "transcode-execution")
 
@@ -35,4 +40,5 @@ WORKLOAD = Workload(
     data_buckets=data_buckets,
     roles=role_names,
     pattern_help=PATTERN_HELP,
+    ai_services=AI_SERVICES,
 )

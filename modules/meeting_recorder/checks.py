@@ -8,6 +8,7 @@ from landingzone.errors import Problem
 from meeting_recorder.parameters import Parameters
 
 BEDROCK = "bedrock-runtime"
+TRANSCRIBE = "transcribe"  # the AI services opt-out policy's name for Amazon Transcribe
 IMAGE_PULL = ("ecr.api", "ecr.dkr")
 # A cross-region inference profile only serves callers in its own geography.
 GEOGRAPHY = {"us": ("us-",), "eu": ("eu-",), "apac": ("ap-",)}
@@ -19,6 +20,7 @@ def check_meeting_recorder(ctx: WorkloadCheck) -> list[Problem]:
     problems = _network(ctx)
     problems += _models(ctx, params)
     problems += _backups(ctx, params)
+    problems += _ai_opt_out(ctx, params)
     return problems
 
 
@@ -53,6 +55,26 @@ def _models(ctx: WorkloadCheck, params: Parameters) -> list[Problem]:
                                                           f"{region} cannot use; drop the '{geo}.' prefix or use "
                                                           "the geography of the region"))
     return problems
+
+
+def _ai_opt_out(ctx: WorkloadCheck, params: Parameters) -> list[Problem]:
+    """Confidential recordings go to Amazon Transcribe, which may keep what it processes to improve AWS services
+    unless the organization opts out; the organization's opt-out policy must cover this account for it."""
+    if params.data_class not in ("confidential", "restricted"):
+        return []
+    opt_out = ctx.organization.ai_services_opt_out
+    setting = opt_out.setting(TRANSCRIBE, ctx.manifest.ou, ctx.manifest.name)
+    if setting == "opt_out":
+        return []
+    if not opt_out.enabled:
+        why = "ai_services_opt_out is off (enabled: false)"
+    elif setting is None:
+        why = "ai_services_opt_out is not attached where this account is"
+    else:
+        why = f"ai_services_opt_out opts {TRANSCRIBE} in for this account"
+    return [ctx.problem(("data_class",), f"'{params.data_class}' recordings go to Amazon Transcribe, which may store "
+                        "and use them to improve AWS services unless the organization opts out, and in "
+                        f"config/organization.yaml {why}; opt {TRANSCRIBE} out there, or lower data_class to internal")]
 
 
 def _backups(ctx: WorkloadCheck, params: Parameters) -> list[Problem]:

@@ -26,9 +26,29 @@ protected := {
 # Protected by address where the type also holds resources that may come and go (roles of workloads).
 protected_addresses := {"aws_iam_role.iam_role_deployer": "the management account's deployer role"}
 
+# Organization policies whose removal takes a protection away: a policy by its type, an attachment by the address
+# landingzone gives it (<prefix>_<policy>_to_<target>).
+protected_policies := {
+	"RESOURCE_CONTROL_POLICY": "a data perimeter (resource control policy)",
+	"AISERVICES_OPT_OUT_POLICY": "the AI services opt-out policy",
+}
+
+protected_attachments := {
+	"rcp_": "a data perimeter's attachment (resource control policy)",
+	"ai_opt_out_": "the AI services opt-out policy's attachment",
+}
+
 kind_of(change) := protected[change.type]
 
 kind_of(change) := protected_addresses[change.address] if not protected[change.type]
+
+kind_of(change) := protected_policies[change.change.before.type] if change.type == "aws_organizations_policy"
+
+kind_of(change) := what if {
+	change.type == "aws_organizations_policy_attachment"
+	some prefix, what in protected_attachments
+	startswith(change.name, prefix)
+}
 
 deny contains msg if {
 	some change in input.terraform.resource_changes

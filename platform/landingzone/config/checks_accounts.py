@@ -124,11 +124,19 @@ def _field_for(tag: str) -> str:
 def check_policy_types(org: OrganizationConfig, src: Source) -> list[Problem]:
     """The policy types the config uses are enabled; otherwise AWS refuses the policies or their attachments."""
     enabled = org.organization.enabled_policy_types
+    if enabled is None:
+        return []  # left out: the org stack enables what the config uses
+    refused = "AWS would refuse the policy"
     needed = [("SERVICE_CONTROL_POLICY", bool(org.service_control_policies),
                "service_control_policies are attached; AWS would refuse the attachments"),
+              ("RESOURCE_CONTROL_POLICY", bool(org.resource_control_policies),
+               "resource_control_policies are attached; AWS would refuse the attachments"),
               ("TAG_POLICY", bool(org.required_tags),
                "required_tags needs a tag policy; add it, or remove required_tags"),
-              ("BACKUP_POLICY", org.backup_policy is not None, "backup_policy is set; AWS would refuse the policy")]
+              ("BACKUP_POLICY", org.backup_policy is not None, f"backup_policy is set; {refused}"),
+              ("AISERVICES_OPT_OUT_POLICY", org.ai_services_opt_out.enabled,
+               f"ai_services_opt_out is on (it is unless enabled: false); {refused}"),
+              ("DECLARATIVE_POLICY_EC2", org.declarative_ec2 is not None, f"declarative_ec2 is set; {refused}")]
     return [src.problem(("organization", "enabled_policy_types"), f"does not include {kind}, but {why}")
             for kind, used, why in needed if used and kind not in enabled]
 

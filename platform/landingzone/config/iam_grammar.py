@@ -33,6 +33,20 @@ CONDITION_OPERATORS = frozenset(
 POLICY_KEYS = ("Version", "Id", "Statement")
 STATEMENT_KEYS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition")
 PRINCIPAL_KEYS = ("Principal", "NotPrincipal")
+# The Organizations User Guide, "RCP syntax", lists these elements only: no NotAction and no NotPrincipal, and
+# `Principal` is always "*" (an RCP restricts whoever reaches the resources of its accounts).
+RCP_STATEMENT_KEYS = ("Sid", "Effect", "Principal", "Action", "Resource", "NotResource", "Condition")
+
+# The services whose actions RCPs restrict (service prefixes as IAM writes them). Kept here, in one place: an
+# action of any other service in an RCP restricts nothing. Source: AWS Organizations User Guide, "Resource control
+# policies (RCPs)", section "List of AWS services that support RCPs"
+# (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html#rcp-supported-services),
+# as AWS's own RCP collections apply it to every supported service: aws-samples/resource-control-policy-examples
+# (Restrict-resource-access-patterns/*.json, commit f1aedfa, 2026-03-17) and
+# aws-samples/data-perimeter-policy-examples (resource_control_policies/identity_perimeter_rcp.json, commit
+# 8e0d3c5, 2026-03-18); list last checked 2026-12-01. Amazon Cognito Sync left the list on 2026-03-09.
+RCP_SERVICES = ("aoss", "cognito-identity", "cognito-idp", "dynamodb", "ecr", "kms", "logs", "s3", "secretsmanager",
+                "sqs", "sts")
 
 ACTION = re.compile(r"^(?:\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$")
 CONDITION_KEY = re.compile(r"^[A-Za-z0-9-]+:[^\s]+$")

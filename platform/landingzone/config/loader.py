@@ -25,6 +25,7 @@ from landingzone.config.checks_delivery import check_delivery
 from landingzone.config.checks_iam_names import check_role_names
 from landingzone.config.checks_identity import IDENTITY_FILE, check_identity, check_saml
 from landingzone.config.checks_network import NETWORK_FILE, check_network
+from landingzone.config.checks_rcps import check_management_policies, check_rcps, estate_of
 from landingzone.config.checks_scps import check_scps, scp_warnings
 from landingzone.config.checks_security import check_budgets, check_security
 from landingzone.config.delivery import DELIVERY_FILE, DeliveryConfig
@@ -89,14 +90,16 @@ def load_landing_zone(root: Path | str) -> LandingZone:
         accounts.append(Account(manifest, src.file, tags, workloads.get(manifest.name, {})))
     active = [m.name for m, _ in manifests if not m.decommissioned] + unreadable
     scps, scp_problems = check_scps(org, org_src, reading.root, active)
-    problems += scp_problems
+    # config/delivery.yaml is not read yet: once it is, pass its model to estate_of (state bucket, pipeline roles)
+    rcps, rcp_problems = check_rcps(org, org_src, reading.root, active, estate_of(org, [m for m, _ in manifests]))
+    problems += scp_problems + rcp_problems + check_management_policies(org, org_src, active)
     if identity is not None and identity_src is not None:
         problems += check_identity(identity, identity_src, org, accounts, reading.root, unreadable)
     problems += check_saml(reading.root, manifests, (reading.root / IDENTITY_FILE).is_file())
     if problems:
         raise ConfigError(problems, reading.notes())
     return LandingZone(root=reading.root, organization=org, accounts=tuple(sorted(accounts, key=lambda a: a.name)),
-                       scps=tuple(scps), network=network, identity=identity, delivery=delivery,
+                       scps=tuple(scps), rcps=tuple(rcps), network=network, identity=identity, delivery=delivery,
                        suppressions=suppressions,
                        warnings=tuple(sorted(scp_warnings(org, org_src), key=Problem.sort_key)),
                        notes=tuple(found.notes))

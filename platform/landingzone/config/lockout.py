@@ -22,7 +22,7 @@ without MFA (the deployer's, CI's, automation's) exactly as `BoolIfExists ... fa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
@@ -32,6 +32,52 @@ from landingzone.config.iam_grammar import Operator, parse_operator
 UNKNOWN = None
 ABSENT = object()
 NEEDED = ("iam:*", "sts:*", "organizations:*")  # what the deployer must keep; see the module docstring
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """A request value known by what it is rather than as text: the organization's ID before the organization
+    exists (the `{{ organization_id }}` token stands for it), or an account ID a manifest does not give.
+
+    It equals each of `names`; against anything else it is unequal when `exhaustive` (the real value is among
+    `names`), and unknown otherwise.
+    """
+
+    label: str  # how a message names it: "your organization's ID"
+    names: frozenset[str] = frozenset()
+    exhaustive: bool = False
+
+    def compare(self, base: str, wanted: list[Any]) -> bool | None:
+        if base not in ("StringEquals", "StringLike", "StringEqualsIgnoreCase", "ArnEquals", "ArnLike"):
+            return UNKNOWN
+        like = base in ("StringLike", "ArnLike", "ArnEquals")
+        fold = base == "StringEqualsIgnoreCase"
+        for name in self.names:
+            for pattern in map(str, wanted):
+                if (fnmatchcase(name, pattern) if like else
+                        name.lower() == pattern.lower() if fold else name == pattern):
+                    return True
+        return False if self.exhaustive else UNKNOWN
+
+
+@dataclass(frozen=True)
+class Who:
+    """Whose requests a condition is judged against, as messages name them."""
+
+    plural: str  # "role sessions"
+    each: str  # "every role session"
+    # Why a key is absent from their requests, by key or key prefix: "AWS service principals belong to no
+    # organization". Left out: they do not carry it.
+    absent: tuple[tuple[str, str], ...] = ()
+
+    def why_absent(self, key: str) -> str:
+        key = key.lower()
+        if key.startswith("aws:resourcetag/"):
+            return "the resource has no such tag"
+        return next((why for prefix, why in self.absent if key.startswith(prefix)), f"{self.plural} do not carry it")
+
+
+ROLE_SESSIONS = Who("role sessions", "every role session")
 
 
 @dataclass(frozen=True)
@@ -106,7 +152,7 @@ def _compare(op: Operator, actual: str, wanted: list[Any]) -> bool | None:
     return UNKNOWN
 
 
-def evaluate(operator: str, key: str, wanted: Any, context: dict[str, Any] | None = None) -> bool | None:
+def evaluate(operator: str, key: str, wanted: Any, context: Mapping[str, Any] | None = None) -> bool | None:
     """True, False, or None (unknown) for one condition key in the request context `context`."""
     op = parse_operator(operator)
     context = session(None) if context is None else context
@@ -121,7 +167,8 @@ def evaluate(operator: str, key: str, wanted: Any, context: dict[str, Any] | Non
         if op.qualifier:
             return op.qualifier == "ForAllValues"
         return op.if_exists or op.negated
-    result = _compare(op, str(actual), wanted_list)
+    compare = getattr(actual, "compare", None)
+    result = compare(op.positive, wanted_list) if compare else _compare(op, str(actual), wanted_list)
     if result is UNKNOWN:
         return UNKNOWN
     return (not result) if op.negated else result
@@ -148,7 +195,7 @@ def find_lockout(statement: dict[str, Any], principals: Sequence[Principal] = ()
     about_principal = any(key.lower() == "aws:principalarn" for keys in condition.values() for key in keys)
     locked, reasons = [], []
     for principal in (principals if about_principal and principals else [None]):
-        found = _decisive(condition, session(principal))
+        found = decisive(condition, session(principal))
         if found is not None:
             locked += [principal] if principal else []
             reasons += [r for r in found if r not in reasons]
@@ -157,13 +204,14 @@ def find_lockout(statement: dict[str, Any], principals: Sequence[Principal] = ()
     return Lockout(tuple(locked), tuple(reasons) or ("it has no condition",), denied, about_principal)
 
 
-def _decisive(condition: dict[str, Any], context: dict[str, Any]) -> list[str] | None:
+def decisive(condition: dict[str, Any], context: Mapping[str, Any], who: Who = ROLE_SESSIONS) -> list[str] | None:
+    """Why every condition of a statement certainly holds in `context`, or None when one may not."""
     reasons = []
     for operator, keys in condition.items():
         for key, wanted in keys.items():
             if evaluate(operator, key, wanted, context) is not True:
                 return None
-            reasons.append(_explain(operator, key, wanted, context))
+            reasons.append(_explain(operator, key, wanted, context, who))
     return reasons if reasons else ["it has no condition"]
 
 
@@ -173,7 +221,7 @@ def lockout_reason(statement: dict[str, Any], principals: Sequence[Principal] = 
     return "; ".join(found.reasons) if found else None
 
 
-def _explain(operator: str, key: str, wanted: Any, context: dict[str, Any]) -> str:
+def _explain(operator: str, key: str, wanted: Any, context: Mapping[str, Any], who: Who) -> str:
     actual = context[key.lower()]
     if key.lower() == "aws:principalarn":
         patterns = ", ".join(map(str, _as_list(wanted)))
@@ -185,5 +233,8 @@ def _explain(operator: str, key: str, wanted: Any, context: dict[str, Any]) -> s
         return (f"{operator} {key} matches every role session created without MFA, where the key is false "
                 "(the deployer's, CI's and automation's)")
     if actual is ABSENT:
-        return f"{operator} {key} matches when the key is absent, and role sessions do not carry it"
-    return f"{operator} {key} matches every role session ({key} is always {actual!r})"
+        return f"{operator} {key} matches when the key is absent, and {who.why_absent(key)}"
+    if parse_operator(operator).base == "Null":
+        return f"{operator} {key} matches, and {who.plural} always carry it"
+    value = actual.label if isinstance(actual, Symbol) else repr(actual)
+    return f"{operator} {key} matches {who.each} ({key} is always {value})"

@@ -50,6 +50,7 @@ class LandingZone:
     organization: OrganizationConfig
     accounts: tuple[Account, ...]
     scps: tuple[RenderedScp, ...]
+    rcps: tuple[RenderedScp, ...] = ()  # resource control policies, rendered and checked like the SCPs
     network: NetworkConfig | None = None
     identity: IdentityConfig | None = None  # config/identity.yaml, which is optional
     suppressions: Suppressions = Suppressions()  # policies/checkov/suppressions.yaml, validated with the rest

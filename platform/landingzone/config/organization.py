@@ -6,7 +6,9 @@ from typing import Literal
 
 from pydantic import Field
 
+from landingzone.config.ai_opt_out import AiServicesOptOut
 from landingzone.config.baseline import BaselineConfig
+from landingzone.config.declarative_ec2 import DeclarativeEc2
 from landingzone.config.security import BackupPolicy, SecurityConfig
 from landingzone.config.types import (
     AccountName,
@@ -18,6 +20,7 @@ from landingzone.config.types import (
     Strict,
     TagKey,
     TagValue,
+    Targets,
 )
 
 DEFAULT_SERVICE_PRINCIPALS = (
@@ -32,6 +35,10 @@ DEFAULT_SERVICE_PRINCIPALS = (
     "backup.amazonaws.com",
     "iam.amazonaws.com",
 )
+
+
+PolicyType = Literal["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY", "TAG_POLICY", "BACKUP_POLICY",
+                     "AISERVICES_OPT_OUT_POLICY", "DECLARATIVE_POLICY_EC2"]
 
 
 class OrganizationSettings(Strict):
@@ -60,10 +67,11 @@ class OrganizationSettings(Strict):
         default=DEFAULT_SERVICE_PRINCIPALS,
         description="AWS services trusted by the organization. Left out: what the landing zone's stacks use.",
     )
-    enabled_policy_types: tuple[Literal["SERVICE_CONTROL_POLICY", "TAG_POLICY", "BACKUP_POLICY",
-                                        "AISERVICES_OPT_OUT_POLICY"], ...] = Field(
-        default=("SERVICE_CONTROL_POLICY", "TAG_POLICY", "BACKUP_POLICY"),
-        description="Organization policy types to enable. Left out: SCP, tag and backup policies.",
+    enabled_policy_types: tuple[PolicyType, ...] | None = Field(
+        default=None,
+        description="Organization policy types to enable; disabling a type detaches all its policies. Left out: "
+                    "SCP, tag and backup policies, and RCPs, AI services opt-out and declarative EC2 policies where "
+                    "the configuration uses them.",
     )
 
 
@@ -85,16 +93,8 @@ class RequiredTag(Strict):
     )
 
 
-class Targets(Strict):
-    """Where a policy is attached. Every list is empty when left out."""
-
-    root: bool = False
-    ous: tuple[OuPath, ...] = ()
-    accounts: tuple[AccountName, ...] = ()
-
-
-class ServiceControlPolicy(Strict):
-    """An SCP document in `policies/scp/`, with `{{ placeholders }}` filled from `scp_parameters`."""
+class PolicyFile(Strict):
+    """A policy document in the repository, attached where `attach_to` says."""
 
     name: PolicyName
     file: RelativeFile
@@ -102,8 +102,26 @@ class ServiceControlPolicy(Strict):
     attach_to: Targets
 
 
+class ServiceControlPolicy(PolicyFile):
+    """An SCP document in `policies/scp/`, with `{{ placeholders }}` filled from `scp_parameters`."""
+
+
+class ResourceControlPolicy(PolicyFile):
+    """An RCP document in `policies/rcp/`, with `{{ placeholders }}` filled from `scp_parameters` (and the built-in
+    `{{ organization_id }}`). It denies access to the resources of member accounts, whoever asks.
+
+    ```yaml
+    resource_control_policies:
+      - name: data-perimeter
+        file: policies/rcp/data-perimeter.json
+        description: Only our identities, from our networks, reach our data.
+        attach_to: {root: true}
+    ```
+    """
+
+
 class ExternalPolicy(Strict):
-    """An SCP attached outside landingzone (Control Tower, another team); it counts against the quota."""
+    """A policy attached outside landingzone (Control Tower, another team); it counts against the quota."""
 
     name: str = Field(min_length=1)
     attach_to: Targets
@@ -124,6 +142,14 @@ class ScpLimits(Strict):
     )
 
 
+class RcpLimits(Strict):
+    """The RCP quota, checked before AWS would refuse the change. AWS's RCPFullAWSAccess is attached to every target
+    and cannot be detached, so it always counts."""
+
+    max_per_target: int = Field(default=5, ge=1, le=5, description="RCPs attached per root, OU or account, "
+                                "RCPFullAWSAccess included.")
+
+
 class OrganizationConfig(Strict):
     """The whole of `config/organization.yaml`."""
 
@@ -137,6 +163,18 @@ class OrganizationConfig(Strict):
     service_control_policies: tuple[ServiceControlPolicy, ...] = ()
     external_scps: tuple[ExternalPolicy, ...] = ()
     scp_limits: ScpLimits = ScpLimits()
+    resource_control_policies: tuple[ResourceControlPolicy, ...] = Field(
+        default=(), description="RCPs; validation refuses one that would cut AWS services off the log archive, "
+                                "its key or the state bucket, or the pipeline off the deployer role.")
+    external_rcps: tuple[ExternalPolicy, ...] = Field(default=(), description="RCPs attached outside landingzone; "
+                                                      "they count against rcp_limits.")
+    rcp_limits: RcpLimits = RcpLimits()
+    ai_services_opt_out: AiServicesOptOut = Field(
+        default=AiServicesOptOut(), description="The AI services opt-out policy. Left out: every AI service opted "
+                                                "out at Root, and no OU or account may opt back in.")
+    declarative_ec2: DeclarativeEc2 | None = Field(
+        default=None, description="A declarative EC2 policy (image and snapshot block public access, IMDSv2, "
+                                  "serial console, VPC block public access). Left out: none.")
     decommission: Decommission | None = Field(
         default=None, description="Organization-wide resources (OUs, policies) that may be deleted or replaced."
     )
@@ -148,5 +186,18 @@ class OrganizationConfig(Strict):
                                      "alternate contacts of every account; see BaselineConfig.")
     scp_parameters: dict[str, str | list[str]] = Field(
         default_factory=dict,
-        description="Values for `{{ name }}` placeholders. `allowed_regions` and `home_region` are always defined.",
+        description="Values for `{{ name }}` placeholders in SCPs and RCPs. `allowed_regions`, `home_region` and "
+                    "`organization_id` are always defined.",
     )
+
+    def policy_types(self) -> tuple[str, ...]:
+        """The policy types the org stack enables: `organization.enabled_policy_types`, or what the config uses."""
+        if self.organization.enabled_policy_types is not None:
+            return self.organization.enabled_policy_types
+        # SCP, tag and backup policies stay enabled as they always were: disabling a type detaches every policy of
+        # it, those attached outside landingzone included.
+        used = {"TAG_POLICY": True, "SERVICE_CONTROL_POLICY": True, "BACKUP_POLICY": True,
+                "RESOURCE_CONTROL_POLICY": bool(self.resource_control_policies or self.external_rcps),
+                "AISERVICES_OPT_OUT_POLICY": self.ai_services_opt_out.enabled,
+                "DECLARATIVE_POLICY_EC2": self.declarative_ec2 is not None}
+        return tuple(sorted(kind for kind, needed in used.items() if needed))

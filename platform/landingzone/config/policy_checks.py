@@ -1,7 +1,8 @@
 """IAM policy documents checked against the grammar AWS applies: the elements, the operators, the values.
 
-Used for SCPs and for the identity policies a permission set or federated role carries; an SCP is held to
-the Organizations rules on top (Version 2012-10-17, no Principal).
+Used for SCPs, RCPs and the identity policies a permission set or federated role carries; SCPs and RCPs are
+held to the Organizations rules on top (Version 2012-10-17; an SCP has no Principal; an RCP denies only, names
+"Principal": "*", has no NotAction or NotPrincipal, and restricts only the services RCPs support).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from landingzone.config.iam_grammar import (
     CONDITION_KEY,
     POLICY_KEYS,
     PRINCIPAL_KEYS,
+    RCP_SERVICES,
+    RCP_STATEMENT_KEYS,
     STATEMENT_KEYS,
     blanks,
     foreign_variables,
@@ -27,7 +30,8 @@ from landingzone.config.regions import region_problem
 from landingzone.config.source import Loc, Source
 from landingzone.errors import Problem
 
-SCP, IDENTITY = "SCP", "identity policy"
+SCP, RCP, IDENTITY = "SCP", "RCP", "identity policy"
+ORGANIZATION_KINDS = (SCP, RCP)  # policies of AWS Organizations: Version 2012-10-17 and {{ placeholders }}
 _STRINGS = ("Action", "NotAction", "Resource", "NotResource")
 _PRINCIPAL_WHY = {
     SCP: "an SCP applies to every principal of the accounts it is attached to; to exempt roles, add a Condition "
@@ -62,9 +66,9 @@ def check_document(src: Source, document: Any, kind: str) -> list[Problem]:
                         "list)")]
     problems = _unknown_keys(src, document, (), POLICY_KEYS, "policy")
     version = document.get("Version")
-    if kind == SCP and version is None:
-        problems.append(src.problem(("Version",), "is missing; an SCP starts with \"Version\": \"2012-10-17\""))
-    elif kind == SCP and version != "2012-10-17":
+    if kind in ORGANIZATION_KINDS and version is None:
+        problems.append(src.problem(("Version",), f"is missing; an {kind} starts with \"Version\": \"2012-10-17\""))
+    elif kind in ORGANIZATION_KINDS and version != "2012-10-17":
         problems.append(src.problem(("Version",), f"{shown(version)} is not allowed (expected '2012-10-17', which "
                                     "policy variables need)"))
     elif kind == IDENTITY and version not in ("2012-10-17", "2008-10-17"):
@@ -86,17 +90,15 @@ def check_document(src: Source, document: Any, kind: str) -> list[Problem]:
 
 
 def _statement(src: Source, loc: Loc, statement: dict[str, Any], kind: str) -> list[Problem]:
-    problems = []
-    for key in statement:
-        if key in PRINCIPAL_KEYS:
-            problems.append(src.problem((*loc, key), f"is not allowed in an {kind}: {_PRINCIPAL_WHY[kind]}"))
-    problems += _unknown_keys(src, statement, loc, STATEMENT_KEYS + PRINCIPAL_KEYS, "statement")
+    problems = _rcp_rules(src, loc, statement) if kind == RCP else _principal_keys(src, loc, statement, kind)
+    listed = RCP_STATEMENT_KEYS if kind == RCP else None
+    problems += _unknown_keys(src, statement, loc, STATEMENT_KEYS + PRINCIPAL_KEYS, "statement", listed)
     if "Sid" in statement and not isinstance(statement["Sid"], str):
         problems.append(src.problem((*loc, "Sid"), "must be a string (letters and digits naming the statement)"))
-    if statement.get("Effect") not in ("Allow", "Deny"):
+    if kind != RCP and statement.get("Effect") not in ("Allow", "Deny"):
         problems.append(src.problem((*loc, "Effect"), f"{shown(statement.get('Effect'))} is not allowed (allowed: "
                                     "Allow, Deny)"))
-    if ("Action" in statement) == ("NotAction" in statement):
+    if kind != RCP and ("Action" in statement) == ("NotAction" in statement):
         problems.append(src.problem(loc, "needs exactly one of Action and NotAction"))
     for key in _STRINGS:
         problems += _strings(src, (*loc, key), statement.get(key), key)
@@ -106,12 +108,60 @@ def _statement(src: Source, loc: Loc, statement: dict[str, Any], kind: str) -> l
     return problems
 
 
-def _unknown_keys(src: Source, node: dict[str, Any], loc: Loc, allowed: tuple[str, ...], what: str) -> list[Problem]:
+def _principal_keys(src: Source, loc: Loc, statement: dict[str, Any], kind: str) -> list[Problem]:
+    return [src.problem((*loc, key), f"is not allowed in an {kind}: {_PRINCIPAL_WHY[kind]}")
+            for key in statement if key in PRINCIPAL_KEYS]
+
+
+_RCP_WHY = {
+    "NotPrincipal": "an RCP applies to everyone who reaches the resources of its accounts; name \"Principal\": \"*\" "
+                    "and exempt principals with a Condition (aws:PrincipalArn, aws:PrincipalOrgID, "
+                    "aws:PrincipalIsAWSService)",
+    "NotAction": "RCPs take Action lists only; list the actions to deny",
+}
+
+
+def _rcp_rules(src: Source, loc: Loc, statement: dict[str, Any]) -> list[Problem]:
+    """What the Organizations User Guide's "RCP syntax" adds to IAM's grammar."""
+    problems = [src.problem((*loc, key), f"is not allowed in an RCP: {why}") for key, why in _RCP_WHY.items()
+                if key in statement]
+    if "Principal" not in statement:
+        problems.append(src.problem(loc, "needs \"Principal\": \"*\" (every RCP statement names it)"))
+    elif statement["Principal"] != "*":
+        problems.append(src.problem((*loc, "Principal"), f"{shown(statement['Principal'])} is not allowed: an RCP's "
+                                    "Principal is always \"*\"; exempt principals with a Condition on "
+                                    "aws:PrincipalArn, aws:PrincipalOrgID or aws:PrincipalIsAWSService instead"))
+    effect = statement.get("Effect")
+    if effect == "Allow":
+        problems.append(src.problem((*loc, "Effect"), "'Allow' is not allowed in an RCP: only AWS's own "
+                                    "RCPFullAWSAccess allows; the RCPs you write deny (Effect: Deny)"))
+    elif effect != "Deny":
+        problems.append(src.problem((*loc, "Effect"), f"{shown(effect)} is not allowed (an RCP's Effect is Deny)"))
+    if "Action" not in statement and "NotAction" not in statement:
+        problems.append(src.problem(loc, "needs Action"))
+    return problems + _rcp_services(src, (*loc, "Action"), statement.get("Action"))
+
+
+def _rcp_services(src: Source, loc: Loc, value: Any) -> list[Problem]:
+    items: list[tuple[Loc, Any]] = [(loc, value)] if isinstance(value, str) else []
+    if isinstance(value, list):
+        items = [((*loc, index), action) for index, action in enumerate(value)]
+    problems = []
+    for where, action in items:
+        service = action.split(":")[0].lower() if isinstance(action, str) and ACTION.match(action) else None
+        if service is not None and action != "*" and service not in RCP_SERVICES:
+            problems.append(src.caret(where, f"{action!r} is an action of {service}, which RCPs do not restrict "
+                                      f"(they restrict {', '.join(RCP_SERVICES)}); deny it with an SCP instead"))
+    return problems
+
+
+def _unknown_keys(src: Source, node: dict[str, Any], loc: Loc, allowed: tuple[str, ...], what: str,
+                  listed: tuple[str, ...] | None = None) -> list[Problem]:
     problems = []
     for key in node:
         if key not in allowed:
-            hint = suggest_element(key, allowed)
-            shown = ", ".join(k for k in allowed if k not in PRINCIPAL_KEYS)
+            hint = suggest_element(key, listed or allowed)
+            shown = ", ".join(listed or (k for k in allowed if k not in PRINCIPAL_KEYS))
             problems.append(src.problem((*loc, key), f"is not a {what} element (allowed: {shown})"
                                         + (f"; did you mean '{hint}'?" if hint else "")))
     return problems
@@ -190,6 +240,7 @@ def _is_network(text: str) -> bool:
 
 _FILL_HINT = {
     SCP: "put the value here, or use a {{ placeholder }} defined under scp_parameters in config/organization.yaml",
+    RCP: "put the value here, or use a {{ placeholder }} defined under scp_parameters in config/organization.yaml",
     IDENTITY: "put the value here (identity policies take no placeholders)",
 }
 

@@ -1,28 +1,36 @@
-"""SCP documents: placeholders filled from config, then checked against AWS's grammar and limits, and for lock-out."""
+"""SCP and RCP documents: placeholders filled from config, then checked against AWS's grammar and size limit; SCPs
+for lock-out here (RCPs in `rcp.py`)."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from landingzone.config.json_source import read_json
 from landingzone.config.lockout import NEEDED, Lockout, Principal, find_lockout
-from landingzone.config.organization import ServiceControlPolicy, Targets
+from landingzone.config.organization import PolicyFile, ServiceControlPolicy, Targets
 from landingzone.config.policy_checks import SCP, check_document, statements
 from landingzone.config.source import Loc, Source
 from landingzone.config.types import PLACEHOLDER
 from landingzone.errors import Problem
 
-SCP_MAX_CHARACTERS = 5120
+SCP_MAX_CHARACTERS = 5120  # SCPs and RCPs alike, once minified
+# Built in for every SCP and RCP: the organization's ID, which a data perimeter compares aws:PrincipalOrgID and
+# aws:SourceOrgID with. Without organization.id it does not exist before the org stack runs, so the document
+# keeps this token and the org stack puts the organization's ID in its place.
+ORGANIZATION_ID = "organization_id"
+ORGANIZATION_ID_TOKEN = "{{ organization_id }}"
+LONGEST_ORGANIZATION_ID = len("o-") + 32
 
 
 @dataclass(frozen=True)
 class RenderedScp:
-    """An SCP ready for AWS: `content` is the minified document exactly as AWS will store it."""
+    """An SCP or RCP ready for AWS: `content` is the minified document exactly as AWS will store it (with
+    ORGANIZATION_ID_TOKEN where the organization's ID goes, when it is not known before deployment)."""
 
     name: str
     description: str
@@ -31,40 +39,84 @@ class RenderedScp:
     attach_to: Targets
 
 
+RenderedPolicy = RenderedScp
+
+
+@dataclass(frozen=True)
+class FilledPolicy:
+    """A policy document with its placeholders filled and its grammar checked, before the checks of its kind."""
+
+    src: Source
+    placed: list[tuple[Loc, Any]]  # each statement with its place in the file
+    content: str
+
+
 def minify(document: Any) -> str:
     """The document as AWS counts it: no whitespace outside strings, keys in the author's order."""
     return json.dumps(document, separators=(",", ":"), ensure_ascii=False)
 
 
-def render_scp(policy: ServiceControlPolicy, root: Path, params: dict[str, Any],
-               principals: Sequence[Principal] = ()) -> tuple[RenderedScp | None, list[Problem]]:
-    """The policy with its placeholders filled, or None and every problem found in it. `principals` are the roles
-    no statement may lock out (the deployer, the break-glass role, the exempt roles)."""
+def fill_policy(policy: PolicyFile, root: Path, params: dict[str, Any], kind: str
+                ) -> tuple[FilledPolicy | None, list[Problem]]:
+    """Read, fill and check an SCP or RCP document (`kind`), and measure it; None when it cannot be judged."""
     src, problems = read_json(root / policy.file, policy.file)
     if src is None or problems:
         return None, problems
     filled = _Filler(src, params, problems).fill(src.data, ())
     if problems:
         return None, problems
-    problems += check_document(src, filled, SCP)
+    problems += check_document(src, filled, kind)
     if problems:
         return None, problems
     placed = list(statements(filled))
     if isinstance(filled.get("Statement"), dict):
         filled["Statement"] = [filled["Statement"]]  # IAM accepts one statement without a list
     content = minify(filled)
-    if len(content) > SCP_MAX_CHARACTERS:
-        problems.append(Problem(policy.file, 1, "", f"is {len(content):,} characters once whitespace is removed and "
-                                f"placeholders are filled; AWS allows {SCP_MAX_CHARACTERS:,} (split it into two "
-                                "policies, or shorten action lists with wildcards)"))
-    for loc, statement in placed:
-        found = find_lockout(statement, principals)
-        if found:
-            where = (*loc, "Sid") if "Sid" in statement else (*loc, "Effect")
-            problems.append(Problem(policy.file, src.line(where), src.path(loc), lockout_message(found)))
+    return FilledPolicy(src, placed, content), _size(policy.file, content)
+
+
+def _size(file: str, content: str) -> list[Problem]:
+    tokens = content.count(ORGANIZATION_ID_TOKEN)
+    size = len(content) + tokens * (LONGEST_ORGANIZATION_ID - len(ORGANIZATION_ID_TOKEN))
+    if size <= SCP_MAX_CHARACTERS:
+        return []
+    counted = (f" (each {ORGANIZATION_ID_TOKEN} counted as {LONGEST_ORGANIZATION_ID} characters, the longest an "
+               "organization ID can be; set organization.id to count the real one)") if tokens else ""
+    return [Problem(file, 1, "", f"is {size:,} characters once whitespace is removed and placeholders are "
+                    f"filled{counted}; AWS allows {SCP_MAX_CHARACTERS:,} (split it into two policies, or shorten "
+                    "action lists with wildcards)")]
+
+
+def render_checked(policy: PolicyFile, root: Path, params: dict[str, Any], kind: str,
+                   judge: Callable[[dict[str, Any]], list[str]]) -> tuple[RenderedPolicy | None, list[Problem]]:
+    """The policy filled and checked, then each statement judged by `judge` (what it says is wrong with it, at the
+    statement's Sid); None and every problem when there is one."""
+    filled, problems = fill_policy(policy, root, params, kind)
+    if filled is None:
+        return None, problems
+    for loc, statement in filled.placed:
+        line = filled.src.line(statement_anchor(loc, statement))
+        problems += [Problem(policy.file, line, filled.src.path(loc), message) for message in judge(statement)]
     if problems:
         return None, problems
-    return RenderedScp(policy.name, policy.description, policy.file, content, policy.attach_to), []
+    return RenderedPolicy(policy.name, policy.description, policy.file, filled.content, policy.attach_to), []
+
+
+def render_scp(policy: ServiceControlPolicy, root: Path, params: dict[str, Any],
+               principals: Sequence[Principal] = ()) -> tuple[RenderedScp | None, list[Problem]]:
+    """The policy with its placeholders filled, or None and every problem found in it. `principals` are the roles
+    no statement may lock out (the deployer, the break-glass role, the exempt roles)."""
+
+    def lockouts(statement: dict[str, Any]) -> list[str]:
+        found = find_lockout(statement, principals)
+        return [lockout_message(found)] if found else []
+
+    return render_checked(policy, root, params, SCP, lockouts)
+
+
+def statement_anchor(loc: Loc, statement: dict[str, Any]) -> Loc:
+    """Where a problem with a whole statement points: its Sid, else its Effect."""
+    return (*loc, "Sid") if "Sid" in statement else (*loc, "Effect")
 
 
 def lockout_message(found: Lockout) -> str:

@@ -88,3 +88,17 @@ class Decommission(Strict):
                           "organization (it is not closed) and its stacks are no longer synthesized.")
     resources: tuple[str, ...] = Field(default=(), description="`<stack>:<address>` patterns (* and ?) that "
                                        "may be deleted or replaced.")
+
+
+class Targets(Strict):
+    """Where a policy is attached. Every list is empty when left out."""
+
+    root: bool = False
+    ous: tuple[OuPath, ...] = ()
+    accounts: tuple[AccountName, ...] = ()
+
+    def covers(self, ou: str, account: str) -> bool:
+        """Whether a policy attached here applies to `account`, which sits in OU path `ou`: attached to Root, to
+        the OU or one above it, or to the account itself."""
+        return (self.root or account in self.accounts
+                or any(ou == path or ou.startswith(f"{path}/") for path in self.ous))

@@ -42,6 +42,17 @@ class WorkloadCheck:
 
 
 @dataclass(frozen=True)
+class AiService:
+    """An AWS AI service a workload sends customer content to, for the compliance evidence of the AI services
+    opt-out policy. `key` is the opt-out policy's name for the service; empty for a service no opt-out covers."""
+
+    key: str  # "transcribe"
+    name: str  # "Amazon Transcribe"
+    content: str  # what the workload sends it: "meeting audio"
+    note: str = ""  # for a service without a key: why no opt-out applies
+
+
+@dataclass(frozen=True)
 class Workload:
     name: str
     parameters: type[BaseModel]
@@ -58,6 +69,8 @@ class Workload:
     roles: Callable[[BaseModel, OrganizationConfig], Sequence[str]] | None = None
     # Plain words for the regular expressions its parameters use, so no message shows a raw pattern.
     pattern_help: Mapping[str, str] = field(default_factory=dict)
+    # The AWS AI services it sends customer content to (compliance.json names the opt-out that covers each).
+    ai_services: tuple[AiService, ...] = ()
 
 
 @cache

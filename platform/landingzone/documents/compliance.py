@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from landingzone.config import LandingZone
-from landingzone.documents.controls import CONTROLS, Control, Match
+from landingzone.config.model import Account
+from landingzone.config.workloads import AiService, available_workloads
+from landingzone.documents.controls import AI_OPT_OUT, CONTROLS, Control, Match
 
 
 def build_compliance(lz: LandingZone, outdir: Path) -> dict[str, str]:
@@ -21,8 +23,33 @@ def build_compliance(lz: LandingZone, outdir: Path) -> dict[str, str]:
         "stacks": sorted(stacks),
         "summary": {"controls": len(controls), "implemented": len(controls) - len(gaps), "gaps": gaps},
         "controls": controls,
+        "ai_services": _ai_services(lz, stacks),
     }
     return {"compliance.json": json.dumps(report, indent=2) + "\n", "compliance.md": _markdown(report)}
+
+
+def _ai_services(lz: LandingZone, stacks: dict[str, dict[str, dict[str, Any]]]) -> list[dict[str, object]]:
+    """For each AWS AI service a workload sends content to, in each account that runs it: whether the organization
+    opts it out of service improvement, and the synthesized policy that does."""
+    policies = [{"stack": stack, "address": f"{AI_OPT_OUT.type}.{name}"} for stack, types in sorted(stacks.items())
+                for name, body in types.get(AI_OPT_OUT.type, {}).items() if _matches(AI_OPT_OUT, body)]
+    known = available_workloads()
+    return [_ai_use(lz, account, name, service, policies) for account in lz.accounts
+            for name in sorted(account.workloads) if name in known for service in known[name].ai_services]
+
+
+def _ai_use(lz: LandingZone, account: Account, workload: str, service: AiService,
+            policies: list[dict[str, str]]) -> dict[str, object]:
+    entry: dict[str, object] = {"workload": workload, "account": account.name, "service": service.name,
+                                "content": service.content}
+    if not service.key:
+        return entry | {"status": "no opt-out applies", "note": service.note}
+    opt_out = lz.organization.ai_services_opt_out
+    setting = opt_out.setting(service.key, account.ou, account.name)
+    if setting is None:
+        return entry | {"status": "not opted out (no opt-out policy covers the account)"}
+    return entry | {"status": "opted out" if setting == "opt_out" else "opted in",
+                    "children_may_override": opt_out.children_may_override, "policy": policies[:1] or None}
 
 
 def _stacks(outdir: Path) -> dict[str, dict[str, dict[str, Any]]]:
@@ -70,4 +97,16 @@ def _markdown(report: dict[str, Any]) -> str:
         if notes:
             lines += ["", *(f"- {cid}: {note}" for cid, note in notes)]
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + _ai_markdown(report["ai_services"]))
+
+
+def _ai_markdown(uses: list[dict[str, Any]]) -> list[str]:
+    if not uses:
+        return []
+    lines = ["## AWS AI services the workloads use", "", "| workload | account | service | content | status | policy |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for use in uses:
+        policy = ", ".join(f"{p['stack']}:{p['address']}" for p in use.get("policy") or []) or use.get("note", "-")
+        lines.append(f"| {use['workload']} | {use['account']} | {use['service']} | {use['content']} | "
+                     f"{use['status']} | {policy} |")
+    return [*lines, ""]

@@ -1,6 +1,7 @@
 """The SOC 2 criteria and ISO 27001 controls the reference architecture (section 5) names, and which kinds of
 synthesized resource implement each. Matching is by resource type, narrowed by attribute values where one type
-serves several controls (an organization policy is an SCP, a tag policy or a backup policy)."""
+serves several controls (an organization policy is an SCP, an RCP, a tag, backup, AI services opt-out or
+declarative policy)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,12 @@ class Control:
 SCP = Match("aws_organizations_policy", (("type", "SERVICE_CONTROL_POLICY"),))
 BACKUP_POLICY = Match("aws_organizations_policy", (("type", "BACKUP_POLICY"),))
 TAG_POLICY = Match("aws_organizations_policy", (("type", "TAG_POLICY"),))
+RCP = Match("aws_organizations_policy", (("type", "RESOURCE_CONTROL_POLICY"),))
+AI_OPT_OUT = Match("aws_organizations_policy", (("type", "AISERVICES_OPT_OUT_POLICY"),))
+DECLARATIVE_EC2 = Match("aws_organizations_policy", (("type", "DECLARATIVE_POLICY_EC2"),))
+# The data perimeter (who may reach the organization's data, from where), the AI services opt-out (AWS may not
+# keep what its AI services process) and the declarative EC2 baseline (no public images or snapshots, IMDSv2).
+PERIMETER = (RCP, AI_OPT_OUT, DECLARATIVE_EC2)
 IDENTITY_CENTER = (Match("aws_ssoadmin_permission_set"), Match("aws_ssoadmin_account_assignment"))
 DETECTION = (Match("aws_guardduty_detector"), Match("aws_guardduty_organization_configuration"),
              Match("aws_securityhub_organization_configuration"), Match("aws_securityhub_configuration_policy"),
@@ -60,7 +67,7 @@ CONTROLS: tuple[Control, ...] = (
     Control(SOC2, "CC6", "Logical and Physical Access", "IAM Identity Center logs, MFA enforcement",
             (*IDENTITY_CENTER, Match("aws_iam_role"), Match("aws_iam_saml_provider"),
              Match("aws_accessanalyzer_analyzer"), *ACCOUNT_HYGIENE, Match("aws_vpc_endpoint"),
-             Match("aws_s3_bucket_object_lock_configuration")),
+             Match("aws_s3_bucket_object_lock_configuration"), *PERIMETER),
             ("MFA is enforced by Entra ID at sign-in, not by an SCP: the reference's MFA SCP would deny every role "
              "session, the deployer's included (landingzone's validation refuses it).",)),
     Control(SOC2, "CC7", "System Operations", "CloudWatch metrics, Lambda execution logs",
@@ -87,7 +94,7 @@ CONTROLS: tuple[Control, ...] = (
     Control(ISO, "A.13.1", "Network Security Management", "VPC configuration, security groups",
             (Match("aws_vpc"), Match("aws_security_group"), Match("aws_default_security_group"),
              Match("aws_network_acl"), Match("aws_default_network_acl"), Match("aws_default_subnet"),
-             Match("aws_ec2_transit_gateway_route_table"), Match("aws_vpc_endpoint"))),
+             Match("aws_ec2_transit_gateway_route_table"), Match("aws_vpc_endpoint"), *PERIMETER)),
     Control(ISO, "A.14.2", "Security in Development and Support", "Code reviews, CI/CD pipelines", (),
             ("Evidence is outside the stacks: code review and the CI gates (checkov, terraform validate, plan "
              "safety). No resource implements it.",)),

@@ -1,4 +1,4 @@
-"""The `org` stack: organization, OUs, member accounts, SCPs and the tag policy, in the management account.
+"""The `org` stack: organization, OUs, member accounts and the organization policies, in the management account.
 
 Its outputs are the IDs other stacks take as inputs (`account_id_<name>`, `organization_id`,
 `organization_root_id`), named as the variables that receive them.
@@ -7,6 +7,7 @@ Its outputs are the IDs other stacks take as inputs (`account_id_<name>`, `organ
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from cdktf import TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_aws.ram_sharing_with_organization import RamSharingWithOrganization
@@ -14,8 +15,10 @@ from constructs import Construct
 
 from landingzone.config import LandingZone
 from landingzone.config.checks_security import ARCHIVE_SCP, archive_bucket_patterns
+from landingzone.config.management_policies import management_policies
 from landingzone.config.model import target_keys
 from landingzone.config.organization import RequiredTag, Targets
+from landingzone.config.scp import ORGANIZATION_ID_TOKEN
 from landingzone.config.security import BackupPolicy
 from landingzone.constructs.accounts import AccountSpec, MemberAccount
 from landingzone.constructs.archive_protection import archive_scp
@@ -47,7 +50,7 @@ def build_org_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources:
     AccountProviders(stack, lz, management, settings.home_region, account_tags=False)
     platform_tags = dict(management.tags)
     principals = [*settings.service_access_principals, *([STACKSETS_PRINCIPAL] if lz.delivery else [])]
-    org = sources.record(Organization(stack, "organization", policy_types=settings.enabled_policy_types,
+    org = sources.record(Organization(stack, "organization", policy_types=lz.organization.policy_types(),
                                       service_access_principals=sorted(set(principals)), adopt_id=settings.id),
                          org_file)
     if lz.network is not None:
@@ -64,46 +67,59 @@ def build_org_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources:
         for account in lz.member_accounts()
     }
 
-    # CreatePolicy fails until the organization exists, and nothing else in a policy refers to it.
-    after_org = [org.resource]
-
     def resolve(targets: Targets) -> list[PolicyTarget]:
         ids = {"root": lambda _: org.root_id, "ou": ous.id_of, "account": accounts.__getitem__}
         return [PolicyTarget("root" if kind == "root" else logical_id(kind, name), ids[kind](name))
                 for kind, name in target_keys(targets)]
 
-    for scp in lz.scps:
+    _policies(stack, lz, sources, resolve, platform_tags, org)
+    if lz.organization.baseline.centralized_root_access:
+        sources.record(CentralizedRootAccess(stack, "root-access", depends_on=[org.resource]), org_file)
+    _outputs(stack, lz, org, accounts)
+    return stack
+
+
+def _policies(stack: TerraformStack, lz: LandingZone, sources: SourceMap,
+              resolve: Callable[[Targets], list[PolicyTarget]], tags: dict[str, str], org: Organization) -> None:
+    """The SCPs and RCPs of the config, the log archive's own SCP, the AI opt-out and declarative EC2 policies, and
+    the tag and backup policies."""
+    org_file = "config/organization.yaml"
+    settings = lz.organization.organization
+    # CreatePolicy fails until the organization exists, and nothing else in a policy refers to it.
+    after_org = [org.resource]
+    documents = [("scp", "SERVICE_CONTROL_POLICY", p) for p in lz.scps]
+    documents += [("rcp", "RESOURCE_CONTROL_POLICY", p) for p in lz.rcps]
+    for kind, policy_type, policy in documents:
         sources.record(OrganizationPolicy(
-            stack, f"scp-{scp.name}", name=scp.name, policy_type="SERVICE_CONTROL_POLICY", content=scp.content,
-            description=scp.description, targets=resolve(scp.attach_to), tags=platform_tags,
-            depends_on=after_org), scp.file)
+            stack, f"{kind}-{policy.name}", name=policy.name, policy_type=policy_type, content=policy.content,
+            description=policy.description, targets=resolve(policy.attach_to), tags=tags,
+            depends_on=after_org, references={ORGANIZATION_ID_TOKEN: org.resource.id}), policy.file)
     patterns = archive_bucket_patterns(lz.organization)
     if patterns:
         sources.record(OrganizationPolicy(
             stack, f"scp-{ARCHIVE_SCP}", name=ARCHIVE_SCP, policy_type="SERVICE_CONTROL_POLICY",
             content=json.dumps(archive_scp(patterns, lz.deployer_role), separators=(",", ":")),
             description="Only the deployer changes the log archive's policy, lifecycle, lock, encryption or key.",
-            targets=resolve(Targets(accounts=(lz.organization.core_accounts.log_archive,))), tags=platform_tags,
+            targets=resolve(Targets(accounts=(lz.organization.core_accounts.log_archive,))), tags=tags,
             depends_on=after_org), org_file)
-    if lz.organization.baseline.centralized_root_access:
-        sources.record(CentralizedRootAccess(stack, "root-access", depends_on=after_org), org_file)
+    for managed in management_policies(lz.organization):
+        sources.record(OrganizationPolicy(
+            stack, managed.name, name=managed.name, policy_type=managed.type, content=managed.content,
+            description=managed.description, targets=resolve(managed.attach_to), tags=tags,
+            depends_on=after_org), org_file)
     backup = lz.organization.backup_policy
-    if "TAG_POLICY" in settings.enabled_policy_types:
+    if "TAG_POLICY" in lz.organization.policy_types():
         sources.record(OrganizationPolicy(
             stack, "tag-policy", name="required-tags", policy_type="TAG_POLICY",
             content=tag_policy_document(lz.organization.required_tags, backup is not None),
             description=f"Tags every {settings.name} resource carries, with their allowed values.",
-            targets=resolve(Targets(root=True)), tags=platform_tags,
-            depends_on=after_org), org_file)
+            targets=resolve(Targets(root=True)), tags=tags, depends_on=after_org), org_file)
     if backup is not None:
         sources.record(OrganizationPolicy(
             stack, "backup-policy", name="daily-backups", policy_type="BACKUP_POLICY",
             content=backup_policy_document(backup, settings.home_region),
             description=f"Daily AWS Backup of every {settings.name} resource tagged {BACKUP_TAG}={BACKUP_VALUE}.",
-            targets=resolve(Targets(root=True)), tags=platform_tags,
-            depends_on=after_org), org_file)
-    _outputs(stack, lz, org, accounts)
-    return stack
+            targets=resolve(Targets(root=True)), tags=tags, depends_on=after_org), org_file)
 
 
 def _outputs(stack: TerraformStack, lz: LandingZone, org: Organization, accounts: dict[str, str]) -> None:
