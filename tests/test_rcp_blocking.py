@@ -32,6 +32,7 @@ PIPELINE_FIX = ('(exempt the pipeline: a condition on aws:PrincipalArn naming it
                 '"{{ organization_id }}" while it calls with the organization\'s credentials)')
 STATE = "acme-landingzone-terraform-state"
 SPACELIFT = "arn:aws:iam::324880187172:role/spacelift"
+RUNNER = "arn:aws:iam::123456789012:role/spacelift-landingzone"  # the principal config/delivery.yaml trusts
 
 
 def deny(action: object, resource: object = "*", **condition: dict) -> dict:
@@ -54,6 +55,7 @@ def estates(example: LandingZone) -> dict[str, Estate]:
     """The example, and variants of what the check knows: a state bucket in a member account or in the management
     account, a pipeline principal outside the organization, the organization's ID."""
     base = estate_of(example.organization, [a.manifest for a in example.accounts])
+    delivered = estate_of(example.organization, [a.manifest for a in example.accounts], example.delivery)
     with_ids = tuple(dataclasses.replace(a, id=f"2000000000{i:02d}") for i, a in enumerate(base.accounts))
     settings = example.organization.organization.model_copy(update={"id": "o-a1b2c3d4e5"})
     return {
@@ -67,6 +69,9 @@ def estates(example: LandingZone) -> dict[str, Estate]:
             base, accounts=with_ids, pipeline_principals=(f"arn:aws:iam::{with_ids[2].id}:role/ci",)),
         "known organization ID": dataclasses.replace(
             base, org=example.organization.model_copy(update={"organization": settings})),
+        "with delivery.yaml": delivered,
+        "delivery.yaml's bucket in shared-services, under states/": dataclasses.replace(
+            delivered, state_bucket_account="shared-services", state_key_prefix="states"),
     }
 
 
@@ -157,6 +162,18 @@ REFUSED = {
         deny("s3:DeleteObject", f"arn:aws:s3:::{STATE}/*"), "state bucket in shared-services", [
             f"denies {PIPELINE} s3:DeleteObject on the state bucket {STATE}, so no stack could read, lock or write "
             f"its state: it has no condition {PIPELINE_FIX}"]),
+    "state bucket of delivery.yaml, in a member account: its key prefix denied to the runner it trusts": (
+        deny("s3:PutObject", f"arn:aws:s3:::{STATE}/states/*"),
+        "delivery.yaml's bucket in shared-services, under states/", [
+            f"denies the pipeline ({RUNNER}) s3:PutObject on the state bucket {STATE}, so no stack could read, lock "
+            f"or write its state: it has no condition {PIPELINE_FIX}"]),
+    "deployer role: delivery.yaml's runner without MFA": (
+        deny("sts:AssumeRole", "arn:aws:iam::*:role/LandingZoneDeployer",
+             BoolIfExists={"aws:MultiFactorAuthPresent": "false"}), "with delivery.yaml", [
+            f"denies the pipeline ({RUNNER}) sts:AssumeRole on the deployer role LandingZoneDeployer in 6 accounts, "
+            "so no stack could reach the accounts it covers: BoolIfExists aws:MultiFactorAuthPresent matches every "
+            "role session created without MFA, where the key is false (the deployer's, CI's and automation's) "
+            f"{PIPELINE_FIX}"]),
 }
 TARGETS = {"deployer role: in the accounts of one OU": Targets(ous=("Workloads/NonProd",))}
 
@@ -204,8 +221,23 @@ ACCEPTED = {
         deny("s3:DeleteObject", f"arn:aws:s3:::{STATE}/*"), "state bucket in management"),
     "state bucket in a member account: only the bootstrap state protected": (
         deny("s3:DeleteObject", f"arn:aws:s3:::{STATE}/bootstrap/*"), "state bucket in shared-services"),
+    "state bucket of delivery.yaml, in the management account where the bootstrap stack puts it": (
+        deny("s3:*", [f"arn:aws:s3:::{STATE}", f"arn:aws:s3:::{STATE}/*"]), "with delivery.yaml"),
+    "state bucket of delivery.yaml, in a member account: another key prefix denied": (
+        deny("s3:PutObject", f"arn:aws:s3:::{STATE}/landingzone/*"),
+        "delivery.yaml's bucket in shared-services, under states/"),
+    "deployer role: delivery.yaml's runner exempt by ARN": (
+        deny("sts:AssumeRole", "arn:aws:iam::*:role/LandingZoneDeployer",
+             StringNotEquals={"aws:PrincipalArn": RUNNER}), "with delivery.yaml"),
     "an Allow is not judged": ({**deny("*"), "Effect": "Allow"}, "example"),
 }
+
+
+def test_the_estate_takes_the_state_bucket_runners_and_role_from_delivery_yaml(example: LandingZone) -> None:
+    estate = estate_of(example.organization, [a.manifest for a in example.accounts], example.delivery)
+    assert (estate.state_bucket, estate.state_key_prefix, estate.pipeline_principals, estate.deployer_role) == (
+        STATE, "landingzone", (RUNNER,), "LandingZoneDeployer")
+    assert estate_of(example.organization, [a.manifest for a in example.accounts]).state_bucket is None
 
 
 @pytest.mark.parametrize("name", REFUSED, ids=list(REFUSED))

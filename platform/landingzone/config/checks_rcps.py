@@ -15,22 +15,28 @@ from typing import Any
 from landingzone.config.account import AccountManifest
 from landingzone.config.ai_opt_out import AI_SERVICES
 from landingzone.config.checks_scps import RCPS, check_policy_files, check_targets, scp_parameters
+from landingzone.config.delivery import DeliveryConfig
 from landingzone.config.organization import OrganizationConfig, PolicyFile
 from landingzone.config.policy_checks import RCP
 from landingzone.config.protected_resources import Estate, narrowed, protected_resources
 from landingzone.config.rcp_blocking import blocking_message, find_blocking
-from landingzone.config.rcp_callers import AccountInfo, delivery_principals, delivery_state_bucket
+from landingzone.config.rcp_callers import AccountInfo
 from landingzone.config.scp import RenderedPolicy, render_checked
 from landingzone.config.source import Source
 from landingzone.errors import Problem
 
 
-def estate_of(org: OrganizationConfig, manifests: Sequence[AccountManifest], delivery: object | None = None) -> Estate:
-    """The accounts and delivery settings the self-blocking check protects. `delivery` is `config/delivery.yaml`'s
-    model where the project has one (the loader passes None until it reads that file)."""
+def estate_of(org: OrganizationConfig, manifests: Sequence[AccountManifest],
+              delivery: DeliveryConfig | None = None) -> Estate:
+    """The accounts and delivery settings the self-blocking check protects. With `config/delivery.yaml`: its state
+    bucket and key prefix, the principals its deployer role trusts (the pipeline's), and the role's name."""
     accounts = tuple(AccountInfo(m.name, m.ou, m.id, m.network is not None) for m in manifests
                      if not m.decommissioned)
-    return Estate(org, accounts, delivery_state_bucket(delivery), delivery_principals(delivery))
+    if delivery is None:
+        return Estate(org, accounts)
+    return Estate(org, accounts, state_bucket=delivery.backend.bucket,
+                  pipeline_principals=tuple(delivery.deployer.trusted_principals),
+                  state_key_prefix=delivery.backend.key_prefix, deployer_role_name=delivery.deployer.role_name)
 
 
 def check_rcps(org: OrganizationConfig, src: Source, root: Path, account_names: Sequence[str],

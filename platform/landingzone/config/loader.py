@@ -90,8 +90,8 @@ def load_landing_zone(root: Path | str) -> LandingZone:
         accounts.append(Account(manifest, src.file, tags, workloads.get(manifest.name, {})))
     active = [m.name for m, _ in manifests if not m.decommissioned] + unreadable
     scps, scp_problems = check_scps(org, org_src, reading.root, active)
-    # config/delivery.yaml is not read yet: once it is, pass its model to estate_of (state bucket, pipeline roles)
-    rcps, rcp_problems = check_rcps(org, org_src, reading.root, active, estate_of(org, [m for m, _ in manifests]))
+    estate = estate_of(org, [m for m, _ in manifests], delivery)  # what no RCP may cut off, delivery's included
+    rcps, rcp_problems = check_rcps(org, org_src, reading.root, active, estate)
     problems += scp_problems + rcp_problems + check_management_policies(org, org_src, active)
     if identity is not None and identity_src is not None:
         problems += check_identity(identity, identity_src, org, accounts, reading.root, unreadable)

@@ -5,9 +5,10 @@ the resources an RCP may not cut them off (checked by `rcp_blocking.py`).
   CloudTrail writes, AWS Config's, their KMS key, and the access-log bucket S3 server access logging writes;
 - the roles AWS services assume in the accounts: the baseline's LambdaExecutionRole and APIGatewayRole, the
   backup role of the organization backup policy and each spoke's flow-log role;
-- the deployer role, which the pipeline assumes in every member account;
-- the Terraform state bucket of `config/delivery.yaml`. It lives in the management account, where RCPs never
-  apply, so it is protected only where the delivery configuration puts it in a member account.
+- the deployer role (as `config/delivery.yaml` names it), which the pipeline assumes in every member account: the
+  principals that file's deployer trusts, or without it the management account's credentials;
+- the Terraform state bucket of `config/delivery.yaml`. The bootstrap stack puts it in the management account,
+  where RCPs never apply; `Estate.state_bucket_account` is where a bucket elsewhere would be protected.
 """
 
 from __future__ import annotations
@@ -45,6 +46,13 @@ class Estate:
     state_bucket: str | None = None
     pipeline_principals: tuple[str, ...] = ()
     state_bucket_account: str | None = None  # None: the management account, where the bootstrap stack puts it
+    state_key_prefix: str = "landingzone"  # backend.key_prefix: stack `org` keeps `<prefix>/org.tfstate`
+    deployer_role_name: str | None = None  # deployer.role_name of config/delivery.yaml, where it names the role
+
+    @property
+    def deployer_role(self) -> str:
+        """The role the pipeline assumes in every account (as LandingZone.deployer_role decides it)."""
+        return self.deployer_role_name or self.org.organization.deployer_role
 
     def account(self, name: str) -> AccountInfo | None:
         return next((a for a in self.accounts if a.name == name), None)
@@ -165,7 +173,7 @@ def _service_roles(estate: Estate) -> list[ProtectedResource]:
 
 def _deployer(estate: Estate) -> list[ProtectedResource]:
     org_id = organization_id(estate.org)
-    role = estate.org.organization.deployer_role
+    role = estate.deployer_role
     callers = pipeline_callers(org_id, estate.management, estate.pipeline_principals, estate.members)
     context = resource_context(org_id, Symbol("the role's account ID"), estate.tags())
     needs = tuple(Need(c, "sts:AssumeRole", f"arn:aws:iam::{{account}}:role/{role}") for c in callers)
@@ -181,7 +189,7 @@ def _state_bucket(estate: Estate) -> list[ProtectedResource]:
                                                  estate.pipeline_principals, estate.members,
                                                  "so no stack could read, lock or write its state")
     arn = f"arn:aws:s3:::{estate.state_bucket}"
-    needs = [Need(c, action, arn if action == "s3:ListBucket" else f"{arn}/landingzone/org.tfstate")
+    needs = [Need(c, action, arn if action == "s3:ListBucket" else f"{arn}/{estate.state_key_prefix}/org.tfstate")
              for c in callers for action in ("s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject")]
     context = resource_context(organization_id(estate.org), account_id(home), estate.tags())
     return [ProtectedResource("state bucket", f"the state bucket {estate.state_bucket}", (home.name,), tuple(needs),

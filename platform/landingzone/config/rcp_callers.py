@@ -119,17 +119,6 @@ def _principal(arn: str, org_id: Symbol, known: set[str], everyone_known: bool, 
     return Caller(f"the pipeline ({arn})", purpose, (RequestContext(values),), PIPELINE, PIPELINE_FIX)
 
 
-def delivery_state_bucket(delivery: object | None) -> str | None:
-    """The state bucket's name from `config/delivery.yaml` (`backend.bucket`), or None without one. The one place
-    that reads it: the loader passes the delivery configuration once it loads one."""
-    return getattr(getattr(delivery, "backend", None), "bucket", None)
-
-
-def delivery_principals(delivery: object | None) -> tuple[str, ...]:
-    """The principals `config/delivery.yaml` lets assume the deployer role (`deployer.trusted_principals`)."""
-    return tuple(getattr(getattr(delivery, "deployer", None), "trusted_principals", ()))
-
-
 def resource_context(org_id: Symbol, account: str | Symbol, tags: Sequence[str]) -> RequestContext:
     known_tags = {f"aws:resourcetag/{key.lower()}": UNKNOWN for key in tags}
     return RequestContext({"aws:resourceorgid": org_id, "aws:resourceaccount": account, **known_tags},
