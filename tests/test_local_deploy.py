@@ -109,7 +109,9 @@ def test_rcps_are_attached_exactly_where_the_config_says_with_the_organizations_
     for rcp in deployed.lz.rcps:
         targets, content = _deployed_policy(org, "RESOURCE_CONTROL_POLICY", rcp.name)
         assert targets == set(target_keys(rcp.attach_to)), rcp.name
-        assert content == rcp.content.replace(ORGANIZATION_ID_TOKEN, organization_id), rcp.name
+        configured = deployed.lz.organization.organization.id or ORGANIZATION_ID_TOKEN  # moto gives out its own
+        assert content == rcp.content.replace(ORGANIZATION_ID_TOKEN, organization_id).replace(
+            configured, organization_id), rcp.name
 
 
 def test_ai_services_opt_out_is_attached_where_the_config_says(deployed: Deployed) -> None:

@@ -4,6 +4,7 @@ deployer. The permissions boundary of every account denies the same requests to 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 # Bucket-level requests, then object-level ones (retention and legal holds are set per object version).
@@ -43,3 +44,8 @@ def archive_scp(bucket_patterns: Sequence[str], deployer_role: str) -> dict[str,
     """The SCP document: the deployer (which applies the security stack) is the one exemption, in any account."""
     exempt = {"ArnNotLike": {"aws:PrincipalArn": f"arn:aws:iam::*:role/{deployer_role}"}}
     return {"Version": "2012-10-17", "Statement": archive_statements(bucket_patterns, exempt)}
+
+
+def archive_scp_content(bucket_patterns: Sequence[str], deployer_role: str) -> str:
+    """The SCP as the org stack writes it and AWS stores it (minified)."""
+    return json.dumps(archive_scp(bucket_patterns, deployer_role), separators=(",", ":"))

@@ -4,36 +4,28 @@ Terraform run says it did is not evidence, what the API returns is."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from landingzone.config import LandingZone
 from landingzone.config.checks_network import reachable_segments
-from landingzone.config.model import ROOT, target_keys
+from landingzone.config.model import ROOT
 from landingzone.constructs.ids import hub_name, segment_table_name
+from landingzone.local.check import Check, difference
 from landingzone.local.clients import LocalClients
+from landingzone.local.verify_policies import policy_checks
 from landingzone.topology import StackSpec
 
-_VARIABLE = re.compile(r"\$\{[^}]*\}")
 _ATTACHMENT = "aws_ec2_transit_gateway_vpc_attachment"
 StateOf = Callable[[str], Mapping[str, Any]]  # stack → `terraform show -json` of its state
 ConfigOf = Callable[[str], Mapping[str, Any]]  # stack → the Terraform JSON applied
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    ok: bool
-    detail: str
 
 
 def verify(lz: LandingZone, clients: LocalClients, specs: Sequence[StackSpec], state_of: StateOf,
            config_of: ConfigOf) -> list[Check]:
     org = clients.management("organizations")
     paths = _ou_paths(org)
-    checks = [*_accounts(lz, clients, org, paths), *_scps(lz, org, paths), *_deployer_roles(lz, clients)]
+    checks = [*_accounts(lz, clients, org, paths), *policy_checks(lz, org, paths), *_deployer_roles(lz, clients)]
     states = {spec.name: state_of(spec.name) for spec in specs}  # each `terraform show` once
     if lz.network is not None:
         intended = {}
@@ -76,29 +68,6 @@ def _accounts(lz: LandingZone, clients: LocalClients, org: Any, paths: Mapping[s
         yield Check(f"account {account.name} in {account.ou}", where == account.ou, f"found in {where}")
 
 
-def _scps(lz: LandingZone, org: Any, paths: Mapping[str, str]) -> Iterator[Check]:
-    deployed = {}
-    for page in org.get_paginator("list_policies").paginate(Filter="SERVICE_CONTROL_POLICY"):
-        deployed |= {p["Name"]: p["Id"] for p in page["Policies"]}
-    for scp in lz.scps:
-        if scp.name not in deployed:
-            yield Check(f"SCP {scp.name}", False, "not in the organization")
-            continue
-        content = org.describe_policy(PolicyId=deployed[scp.name])["Policy"]["Content"]
-        variables = _VARIABLE.findall(scp.content)
-        yield Check(f"SCP {scp.name} content", content == scp.content,
-                    f"byte-equal to {scp.file} after placeholders, {len(variables)} policy variables intact"
-                    if content == scp.content else f"differs from {scp.file}: {content[:200]}")
-        targets = set()
-        for page in org.get_paginator("list_targets_for_policy").paginate(PolicyId=deployed[scp.name]):
-            for target in page["Targets"]:
-                kind = {"ROOT": "root", "ORGANIZATIONAL_UNIT": "ou", "ACCOUNT": "account"}[target["Type"]]
-                targets.add((kind, target["Name"] if kind == "account" else paths.get(target["TargetId"], "?")))
-        expected = set(target_keys(scp.attach_to))
-        yield Check(f"SCP {scp.name} attachments", targets == expected,
-                    _difference(expected, targets) or f"{len(targets)} targets as configured")
-
-
 def _deployer_roles(lz: LandingZone, clients: LocalClients) -> Iterator[Check]:
     """The deployer role in every account, trusted by exactly the configured runner principals."""
     if lz.delivery is None:
@@ -117,20 +86,11 @@ def _deployer_roles(lz: LandingZone, clients: LocalClients) -> Iterator[Check]:
         trusted = {p for s in document["Statement"] if s["Effect"] == "Allow"
                    for p in _listed(s.get("Principal", {}).get("AWS", []))}
         yield Check(f"deployer role in {account.name}", trusted == expected,
-                    _difference(expected, trusted) or f"trusted by exactly {sorted(expected)}")
+                    difference(expected, trusted) or f"trusted by exactly {sorted(expected)}")
 
 
 def _listed(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
-
-
-def _difference(expected: set[Any], found: set[Any]) -> str:
-    parts = []
-    if missing := sorted(expected - found):
-        parts.append(f"missing {missing}")
-    if extra := sorted(found - expected):
-        parts.append(f"unexpected {extra}")
-    return "; ".join(parts)
 
 
 def _segments(lz: LandingZone, clients: LocalClients, intended: Mapping[str, str]) -> Iterator[Check]:
@@ -212,7 +172,7 @@ def _workload(clients: LocalClients, spec: StackSpec, state: Mapping[str, Any]) 
         expected = {(r["id"], r["status"], (r.get("expiration") or [{}])[0].get("days") or None)
                     for r in values["rule"]}
         yield Check(f"{spec.name}: lifecycle of {values['bucket']}", found == expected,
-                    _difference(expected, found) or f"{len(found)} rules as synthesized")
+                    difference(expected, found) or f"{len(found)} rules as synthesized")
     for values in resources.get("aws_dynamodb_table", []):
         dynamodb = clients.account(spec.account, "dynamodb", _region(values["arn"]))
         table = dynamodb.describe_table(TableName=values["name"])["Table"]

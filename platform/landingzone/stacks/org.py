@@ -21,7 +21,7 @@ from landingzone.config.organization import RequiredTag, Targets
 from landingzone.config.scp import ORGANIZATION_ID_TOKEN
 from landingzone.config.security import BackupPolicy
 from landingzone.constructs.accounts import AccountSpec, MemberAccount
-from landingzone.constructs.archive_protection import archive_scp
+from landingzone.constructs.archive_protection import archive_scp_content
 from landingzone.constructs.backup_vault import BACKUP_ROLE, BACKUP_TAG, BACKUP_VALUE, VAULT_NAME
 from landingzone.constructs.ids import logical_id
 from landingzone.constructs.naming import pin
@@ -98,7 +98,7 @@ def _policies(stack: TerraformStack, lz: LandingZone, sources: SourceMap,
     if patterns:
         sources.record(OrganizationPolicy(
             stack, f"scp-{ARCHIVE_SCP}", name=ARCHIVE_SCP, policy_type="SERVICE_CONTROL_POLICY",
-            content=json.dumps(archive_scp(patterns, lz.deployer_role), separators=(",", ":")),
+            content=archive_scp_content(patterns, lz.deployer_role),
             description="Only the deployer changes the log archive's policy, lifecycle, lock, encryption or key.",
             targets=resolve(Targets(accounts=(lz.organization.core_accounts.log_archive,))), tags=tags,
             depends_on=after_org), org_file)
