@@ -9,7 +9,13 @@ from typing import Any
 
 import pytest
 
-from landingzone.local.capabilities import POLICY_WORKAROUNDS, UNSUPPORTED, WORKAROUNDS, unsupported
+from landingzone.local.capabilities import (
+    LIST_WORKAROUNDS,
+    POLICY_WORKAROUNDS,
+    UNSUPPORTED,
+    WORKAROUNDS,
+    unsupported,
+)
 from landingzone.local.endpoints import ENDPOINT_ALIASES, PROVIDER_ENDPOINTS
 from landingzone.local.retarget import LeftOut, retarget
 
@@ -138,6 +144,16 @@ def test_policy_workarounds_leave_out_exactly_their_statement() -> None:
     bodies = local["resource"][fix.resource_type]
     assert [s["Sid"] for s in json.loads(bodies[fix.name]["policy"])["Statement"]] == ["Keep"]
     assert json.loads(bodies["other"]["policy"])["Statement"] == statements
+
+
+def test_list_workarounds_leave_out_exactly_their_value() -> None:
+    [dropped] = LIST_WORKAROUNDS
+    listed = ["cloudtrail.amazonaws.com", dropped.value, "sso.amazonaws.com"]
+    doc = _stack(**{dropped.resource_type: {"organization": {dropped.attribute: listed, "feature_set": "ALL"}}})
+    local, left = retarget("s", doc, ENDPOINT)
+    assert local["resource"][dropped.resource_type]["organization"] == {
+        dropped.attribute: ["cloudtrail.amazonaws.com", "sso.amazonaws.com"], "feature_set": "ALL"}
+    assert left == []
 
 
 def test_the_input_is_not_changed() -> None:

@@ -12,9 +12,11 @@ import json
 
 import boto3
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
+from botocore.parsers import ResponseParserError
 
-from landingzone.local.capabilities import POLICY_WORKAROUNDS, WORKAROUNDS, unsupported
+from landingzone.local.capabilities import LIST_WORKAROUNDS, POLICY_WORKAROUNDS, WORKAROUNDS, unsupported
 from moto_server import moto_fixtures
 
 moto_endpoint, aws = moto_fixtures()
@@ -111,3 +113,26 @@ def test_conditional_writes_hold_s3_native_locks(aws: str) -> None:
     s3.put_object(Bucket="state-bucket", Key="k.tflock", Body=b"{}", IfNoneMatch="*")
     with pytest.raises(ClientError, match="PreconditionFailed"):
         s3.put_object(Bucket="state-bucket", Key="k.tflock", Body=b"{}", IfNoneMatch="*")
+
+
+def test_the_organization_cannot_trust_iam_for_centralized_root_access(aws: str) -> None:
+    """Why the local organization leaves iam.amazonaws.com out of its trusted services (LIST_WORKAROUNDS); the
+    others the example trusts are accepted."""
+    org = boto3.client("organizations")
+    org.create_organization(FeatureSet="ALL")
+    with pytest.raises(ClientError, match="InvalidInputException.*unrecognized service principal"):
+        org.enable_aws_service_access(ServicePrincipal="iam.amazonaws.com")
+    for principal in ("cloudtrail.amazonaws.com", "member.org.stacksets.cloudformation.amazonaws.com"):
+        org.enable_aws_service_access(ServicePrincipal=principal)
+    [dropped] = [w for w in LIST_WORKAROUNDS if w.resource_type == "aws_organizations_organization"]
+    assert (dropped.attribute, dropped.value) == ("aws_service_access_principals", "iam.amazonaws.com")
+
+
+def test_centralized_root_access_is_not_implemented(aws: str) -> None:
+    """aws_iam_organizations_features calls EnableOrganizationsRootCredentialsManagement: HTTP 500 from moto."""
+    boto3.client("organizations").create_organization(FeatureSet="ALL")
+    iam = boto3.client("iam", config=Config(retries={"max_attempts": 1}))
+    with pytest.raises(ResponseParserError, match="500 Internal Server Error"):
+        iam.enable_organizations_root_credentials_management()
+    entry = unsupported("aws_iam_organizations_features", {})
+    assert entry is not None and "HTTP 500" in entry.reason

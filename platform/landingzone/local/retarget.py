@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from landingzone.local.capabilities import POLICY_WORKAROUNDS, WORKAROUNDS, unsupported
+from landingzone.local.capabilities import LIST_WORKAROUNDS, POLICY_WORKAROUNDS, WORKAROUNDS, unsupported
 from landingzone.local.endpoints import PROVIDER_ENDPOINTS
 
 # moto accepts any key pair; these only have to be non-empty and never real.
@@ -160,6 +160,10 @@ def _apply_workarounds(doc: dict[str, Any]) -> None:
             policy = json.loads(body["policy"])
             policy["Statement"] = [s for s in policy["Statement"] if s.get("Sid") != fix.sid]
             body["policy"] = json.dumps(policy)
+    for dropped in LIST_WORKAROUNDS:
+        for body in doc.get("resource", {}).get(dropped.resource_type, {}).values():
+            if isinstance(body.get(dropped.attribute), list):
+                body[dropped.attribute] = [v for v in body[dropped.attribute] if v != dropped.value]
     for workaround in WORKAROUNDS:
         for body in doc.get("resource", {}).get(workaround.resource_type, {}).values():
             body.update(dict(workaround.settings))
