@@ -136,3 +136,15 @@ def test_centralized_root_access_is_not_implemented(aws: str) -> None:
         iam.enable_organizations_root_credentials_management()
     entry = unsupported("aws_iam_organizations_features", {})
     assert entry is not None and "HTTP 500" in entry.reason
+
+
+def test_each_detector_update_replaces_every_feature_it_does_not_name(aws: str) -> None:
+    """Why aws_guardduty_detector_feature is left out: one resource per feature, each an UpdateDetector naming
+    only its own feature; AWS keeps the others, moto keeps the last call's list only."""
+    guardduty = boto3.client("guardduty")
+    detector = guardduty.create_detector(Enable=True)["DetectorId"]
+    for name in ("S3_DATA_EVENTS", "RUNTIME_MONITORING"):
+        guardduty.update_detector(DetectorId=detector, Features=[{"Name": name, "Status": "ENABLED"}])
+    assert [f["Name"] for f in guardduty.get_detector(DetectorId=detector)["Features"]] == ["RUNTIME_MONITORING"]
+    entry = unsupported("aws_guardduty_detector_feature", {})
+    assert entry is not None and "replaces the detector's whole feature list" in entry.reason

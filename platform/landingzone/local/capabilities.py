@@ -54,6 +54,10 @@ UNSUPPORTED: tuple[Unsupported, ...] = (
                 "moto cannot hold (aws_ram_resource_share)", when=("transit_gateway_id", "${data.*")),
     Unsupported("data.aws_ec2_transit_gateway_route_table", "multiple EC2 Transit Gateway Route Tables matched: "
                 "moto's DescribeTransitGatewayRouteTables ignores tag:Name filters and returns every table"),
+    Unsupported("aws_guardduty_detector_feature", "reading GuardDuty Detector Feature (<detector>/<feature>): "
+                "empty result: moto's UpdateDetector replaces the detector's whole feature list with the features "
+                "the call names (AWS updates only those), so of a detector's features only the last one written "
+                "reads back"),
     Unsupported("aws_guardduty_organization_configuration", "UpdateOrganizationConfiguration: HTTP 404 "
                 "(not implemented)"),
     Unsupported("aws_iam_organizations_features", "EnableOrganizationsRootCredentialsManagement: HTTP 500 "
