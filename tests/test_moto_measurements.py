@@ -148,3 +148,19 @@ def test_each_detector_update_replaces_every_feature_it_does_not_name(aws: str) 
     assert [f["Name"] for f in guardduty.get_detector(DetectorId=detector)["Features"]] == ["RUNTIME_MONITORING"]
     entry = unsupported("aws_guardduty_detector_feature", {})
     assert entry is not None and "replaces the detector's whole feature list" in entry.reason
+
+
+def test_a_subnet_created_by_zone_id_is_taken_for_a_default_subnet(aws: str) -> None:
+    """Why the default-subnet lookup (data.aws_subnets with default-for-az) is left out: moto marks the first subnet
+    created with AvailabilityZoneId DefaultForAz, in a VPC that is not the default one."""
+    ec2 = boto3.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    first = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24", AvailabilityZoneId="use1-az1")["Subnet"]
+    found = ec2.describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]}])["Subnets"]
+    assert first["SubnetId"] in {s["SubnetId"] for s in found}
+    assert not ec2.describe_vpcs(VpcIds=[vpc])["Vpcs"][0]["IsDefault"]
+    by_name = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.2.0/24", AvailabilityZone="us-east-1b")["Subnet"]
+    assert by_name["DefaultForAz"] is False  # by AZ name, moto sees the default subnet already there
+    entry = unsupported("data.aws_subnets", {"filter": [{"name": "default-for-az", "values": ["true"]}]})
+    assert entry is not None and "DefaultForAz" in entry.reason
+    assert unsupported("data.aws_subnets", {"filter": [{"name": "vpc-id", "values": [vpc]}]}) is None

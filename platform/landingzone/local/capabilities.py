@@ -52,6 +52,11 @@ UNSUPPORTED: tuple[Unsupported, ...] = (
     Unsupported("aws_ec2_transit_gateway_vpc_attachment", "CreateTransitGatewayVpcAttachment: "
                 "InvalidTransitGatewayID.NotFound: a spoke account sees the hub only through the RAM share, which "
                 "moto cannot hold (aws_ram_resource_share)", when=("transit_gateway_id", "${data.*")),
+    Unsupported("data.aws_subnets", "a subnet of a VPC that is not the default one matched default-for-az=true: "
+                "moto marks the first subnet created by AvailabilityZoneId (as every landingzone VPC's are) "
+                "DefaultForAz, so the default-subnet lookup would take the stacks' own subnets (aws_default_subnet "
+                "then fails with DefaultSubnetAlreadyExistsInAvailabilityZone, or a re-plan adds them)",
+                when=("filter", '*"default-for-az"*')),
     Unsupported("data.aws_ec2_transit_gateway_route_table", "multiple EC2 Transit Gateway Route Tables matched: "
                 "moto's DescribeTransitGatewayRouteTables ignores tag:Name filters and returns every table"),
     Unsupported("aws_guardduty_detector_feature", "reading GuardDuty Detector Feature (<detector>/<feature>): "
