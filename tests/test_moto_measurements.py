@@ -164,3 +164,17 @@ def test_a_subnet_created_by_zone_id_is_taken_for_a_default_subnet(aws: str) -> 
     entry = unsupported("data.aws_subnets", {"filter": [{"name": "default-for-az", "values": ["true"]}]})
     assert entry is not None and "DefaultForAz" in entry.reason
     assert unsupported("data.aws_subnets", {"filter": [{"name": "vpc-id", "values": [vpc]}]}) is None
+
+
+def test_network_acl_entries_read_back_without_their_icmp_type_and_code(aws: str) -> None:
+    """Why local copies ignore changes to a network ACL's ingress: the ICMP rule's type and code are not returned."""
+    ec2 = boto3.client("ec2")
+    acl = ec2.create_network_acl(VpcId=ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"])["NetworkAcl"][
+        "NetworkAclId"]
+    ec2.create_network_acl_entry(NetworkAclId=acl, RuleNumber=310, Protocol="1", RuleAction="allow", Egress=False,
+                                 CidrBlock="0.0.0.0/0", IcmpTypeCode={"Type": 3, "Code": 4})
+    [entry] = [e for e in ec2.describe_network_acls(NetworkAclIds=[acl])["NetworkAcls"][0]["Entries"]
+               if e["RuleNumber"] == 310]
+    assert entry["Protocol"] == "1" and "IcmpTypeCode" not in entry
+    [workaround] = [w for w in WORKAROUNDS if w.resource_type == "aws_network_acl"]
+    assert workaround.ignore_changes == ("ingress",)

@@ -134,6 +134,9 @@ WORKAROUNDS: tuple[Workaround, ...] = (
                "re-plan would replace the StackSet (auto_deployment forces it), which prevent_destroy refuses",
                ignore_changes=("auto_deployment", "capabilities", "managed_execution", "operation_preferences",
                                "parameters", "tags", "tags_all")),
+    Workaround("aws_network_acl", "moto's DescribeNetworkAcls leaves IcmpTypeCode out of every entry, so the "
+               "inbound ICMP rule (type 3 code 4: path MTU discovery) reads back as type 0 code 0 and every re-plan "
+               "would set it again", ignore_changes=("ingress",)),
     Workaround("aws_backup_vault", "moto's ListTags returns nothing for a backup vault created with tags, so "
                "every re-plan would add the default tags again", ignore_changes=("tags", "tags_all")),
     Workaround("aws_lambda_function", "moto's GetFunction leaves LoggingConfig out, so every re-plan would set "
