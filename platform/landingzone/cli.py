@@ -45,7 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return EXIT_OK
         elif not (outdir / "manifest.json").is_file():
             raise ConfigError([Problem(_shown(outdir), 0, "", "holds no synthesized stacks; run synth first")])
-        return _gates(lz, outdir, _reports_dir(root, args.reports), validate=not args.no_validate)
+        # after `synth --stack`, the output holds just those stacks: gating them is gating it all
+        return _gates(lz, outdir, _reports_dir(root, args.reports), validate=not args.no_validate,
+                      stacks=args.stack or (), changed=args.changed, use_cache=not args.no_cache, verbose=args.verbose)
     except ConfigError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
@@ -69,19 +71,25 @@ def _synth(lz: LandingZone, specs: list[StackSpec], outdir: Path) -> None:
     print("\n".join(table(rows)))
 
 
-def _gates(lz: LandingZone, outdir: Path, reports_dir: Path, *, validate: bool) -> int:
-    from landingzone.gates.findings import GateReport
+def _gates(lz: LandingZone, outdir: Path, reports_dir: Path, *, validate: bool, stacks: Sequence[str] = (),
+           changed: bool = False, use_cache: bool = True, verbose: bool = False) -> int:
+    from landingzone.cli_format import check_counts, findings_to_show
     from landingzone.gates.reports import write_reports
     from landingzone.gates.runner import run_gates
 
     started = time.perf_counter()
-    reports = run_gates(lz, outdir, validate=validate)
-    total = sum(reports.values(), GateReport(()))
+    run = run_gates(lz, outdir, validate=validate, stacks=stacks, changed=changed, use_cache=use_cache)
+    total = run.total
     sarif, junit = write_reports(total, reports_dir)
-    print(f"landingzone: gates on {_shown(outdir)} in {time.perf_counter() - started:.1f} s")
-    print("\n".join(gate_summary(reports)))
-    if total.findings:
-        print("\n".join(findings_table(total.findings)))
+    scope = f"{len(run.stacks)} stack{'s' * (len(run.stacks) != 1)}" + (" selected" if run.partial else "")
+    print(f"landingzone: gates on {_shown(outdir)} ({scope}) in {time.perf_counter() - started:.1f} s")
+    print("\n".join(gate_summary(run.reports, run.cached, run.seconds)))
+    print("\n".join(check_counts(total.findings)))
+    shown, left_out = findings_to_show(total.findings, verbose)
+    if shown:
+        print("\n".join(findings_table(shown)))
+    if left_out:
+        print(f"  ... and {left_out} more; every finding is in {_shown(sarif)} and with --verbose")
     verdict = "passed" if total.ok else f"FAILED ({len(total.failed)} unsuppressed)"
     print(f"landingzone: gates {verdict}; reports: {_shown(sarif)}, {_shown(junit)}")
     return EXIT_OK if total.ok else EXIT_FAILED
@@ -144,13 +152,7 @@ def _parser() -> argparse.ArgumentParser:
         command = commands.add_parser(name, help=text, description=text)
         command.add_argument("--root", default=".", help="project folder holding config/ and accounts/ (default: .)")
         if name in ("synth", "check"):
-            command.add_argument("--out", help="output folder (default: cdktf.out under --root)")
-            command.add_argument("--reports", help="folder for gates.sarif and gates.junit.xml (default: reports)")
-            command.add_argument("--no-validate", action="store_true", help="skip terraform validate")
-        if name == "synth":
-            command.add_argument("--stack", action="append", metavar="NAME",
-                                 help="synthesize only this stack; repeat for more (default: all)")
-            command.add_argument("--no-gates", action="store_true", help="write the stacks without running gates")
+            _gate_options(command, name)
         if name in ("up", "down"):
             command.add_argument("--local", action="store_true",
                                  help="target a local AWS (moto on a loopback port) instead of real AWS")
@@ -161,6 +163,26 @@ def _parser() -> argparse.ArgumentParser:
             command.add_argument("plan", help="the plan as JSON: terraform show -json PLANFILE > plan.json")
             command.add_argument("--stack", required=True, help="the stack the plan belongs to")
     return parser
+
+
+def _gate_options(command: argparse.ArgumentParser, name: str) -> None:
+    command.add_argument("--out", help="output folder (default: cdktf.out under --root)")
+    command.add_argument("--reports", help="folder for gates.sarif and gates.junit.xml (default: reports)")
+    command.add_argument("--no-validate", action="store_true", help="skip terraform validate")
+    command.add_argument("--verbose", action="store_true", help="list every finding, suppressed ones included "
+                         "(default: counts per check, and the findings that need action)")
+    if name == "synth":
+        command.add_argument("--stack", action="append", metavar="NAME",
+                             help="synthesize only this stack; repeat for more (default: all)")
+        command.add_argument("--no-gates", action="store_true", help="write the stacks without running gates")
+        command.set_defaults(changed=False, no_cache=False)
+        return
+    command.add_argument("--stack", action="append", metavar="NAME",
+                         help="check only this stack of the output; repeat for more (default: all)")
+    command.add_argument("--changed", action="store_true",
+                         help="check only stacks whose cdk.tf.json differs from the last run that passed them")
+    command.add_argument("--no-cache", action="store_true",
+                         help="re-check every selected stack instead of reusing results whose inputs are unchanged")
 
 
 if __name__ == "__main__":

@@ -1,19 +1,46 @@
-"""Run every gate over a synthesized output folder and collect one report."""
+"""Run every gate over a synthesized output folder: the selected stacks, with cached results reused."""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import tempfile
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from landingzone.config import LandingZone
-from landingzone.gates.checkov_gate import CHECKS_DIR, run_checkov
-from landingzone.gates.findings import GateReport
+from landingzone.errors import ConfigError, Problem
+from landingzone.gates.cache import GateCache, cache_path, stack_key
+from landingzone.gates.checkov_gate import CHECKS_DIR, scan_stacks
+from landingzone.gates.checkov_gate import RUN_ERRORS as CHECKOV_RUN_ERRORS
+from landingzone.gates.findings import GateReport, Status
+from landingzone.gates.fingerprints import checkov_fingerprint, terraform_fingerprint
 from landingzone.gates.suppressions import apply_suppressions, load_suppressions
-from landingzone.gates.terraform import USER_CACHE, validate_stacks
+from landingzone.gates.terraform import USER_CACHE
+from landingzone.gates.terraform_batch import RUN_ERRORS as TERRAFORM_RUN_ERRORS
+from landingzone.gates.terraform_batch import validate_each
 from landingzone.output import SOURCES_FILE, stack_folders
 from landingzone.stacks.topology import stack_specs
+
+CHECKOV, VALIDATE = "checkov", "terraform validate"
+
+
+@dataclass(frozen=True)
+class GateRun:
+    """Reports by gate (suppressions applied), and how the run went: stacks, cache hits, seconds per gate."""
+
+    reports: dict[str, GateReport]
+    stacks: tuple[str, ...]
+    cached: dict[str, int]
+    seconds: dict[str, float]
+    partial: bool  # only some stacks were checked (--stack, --changed)
+
+    @property
+    def total(self) -> GateReport:
+        return sum(self.reports.values(), GateReport(()))
 
 
 def stack_sources(folder: Path) -> dict[str, str]:
@@ -21,20 +48,91 @@ def stack_sources(folder: Path) -> dict[str, str]:
     return json.loads(path.read_text()) if path.is_file() else {}
 
 
-def run_gates(lz: LandingZone, outdir: Path, *, validate: bool = True) -> dict[str, GateReport]:
-    """Reports by gate name. Suppressions apply to checkov findings only; the other gates have no exceptions."""
-    stacks = stack_folders(outdir)
+def run_gates(lz: LandingZone, outdir: Path, *, validate: bool = True, stacks: Sequence[str] = (),
+              changed: bool = False, use_cache: bool = True) -> GateRun:
+    """Gate the named stacks (all when none are named; with `changed`, those changed since they last passed).
+
+    Suppressions apply to checkov findings only; the other gates have no exceptions. `use_cache=False`
+    re-checks every selected stack (and stores the fresh results).
+    """
+    folders = stack_folders(outdir)
+    cache = GateCache.load(cache_path(outdir)) if use_cache else GateCache(cache_path(outdir))
+    selected = select_stacks(folders, stacks, cache if changed else None)
     suppressions = load_suppressions(lz.root)
     required = [tag.key for tag in lz.organization.required_tags]
-    raw = run_checkov(stacks, lz.root / CHECKS_DIR, required,
-                      {name: stack_sources(folder) for name, folder in stacks.items()})
-    findings = apply_suppressions(list(raw.findings), suppressions, dt.date.today())
-    reports = {"checkov": GateReport(tuple(sorted(findings)), raw.checks_run)}
+    checks_dir = lz.root / CHECKS_DIR
+    raw: dict[str, GateReport] = {}
+    cached: dict[str, int] = {}
+    seconds: dict[str, float] = {}
+
+    def checkov(misses: dict[str, Path]) -> dict[str, GateReport]:
+        return scan_stacks(misses, checks_dir, required, {name: stack_sources(folders[name]) for name in misses})
+
+    started = time.perf_counter()
+    raw[CHECKOV], cached[CHECKOV] = _through_cache(
+        cache, CHECKOV, checkov_fingerprint(checks_dir, required), selected, checkov, CHECKOV_RUN_ERRORS,
+        with_sources=True)
+    seconds[CHECKOV] = time.perf_counter() - started
+    partial = len(selected) != len(folders)
+    findings = apply_suppressions(list(raw[CHECKOV].findings), suppressions, dt.date.today(), stale=not partial)
+    reports = {CHECKOV: GateReport(tuple(sorted(findings)), raw[CHECKOV].checks_run)}
     if validate:
+        started = time.perf_counter()
+        # Only stacks whose providers the offline mirror holds: not `entra` (azuread), see StackSpec.validate.
+        unchecked = {spec.name for spec in stack_specs(lz) if not spec.validate}
         with tempfile.TemporaryDirectory(prefix="landingzone-validate-") as scratch:
-            # Only stacks whose providers the offline mirror holds: not `entra` (azuread), see StackSpec.validate.
-            unchecked = {spec.name for spec in stack_specs(lz) if not spec.validate}
-            reports["terraform validate"] = validate_stacks(
-                {name: folder for name, folder in stacks.items() if name not in unchecked}, Path(scratch),
-                cache=USER_CACHE)
-    return reports
+            reports[VALIDATE], cached[VALIDATE] = _through_cache(
+                cache, VALIDATE, terraform_fingerprint(),
+                {name: folder for name, folder in selected.items() if name not in unchecked},
+                lambda misses: validate_each(misses, Path(scratch), cache=USER_CACHE), TERRAFORM_RUN_ERRORS,
+                with_sources=False)
+        seconds[VALIDATE] = time.perf_counter() - started
+        _mark(cache, selected, reports)
+    cache.save(folders)
+    return GateRun(reports, tuple(selected), cached, seconds, partial)
+
+
+def select_stacks(folders: Mapping[str, Path], names: Sequence[str],
+                  cache: GateCache | None = None) -> dict[str, Path]:
+    """The named stacks (all when none are named), narrowed to changed ones when a cache is given."""
+    unknown = [name for name in names if name not in folders]
+    if unknown:
+        raise ConfigError([Problem("--stack", 0, "", _unknown(name, folders)) for name in unknown])
+    chosen = {name: folder for name, folder in folders.items() if not names or name in names}
+    if cache is not None:
+        chosen = {name: chosen[name] for name in cache.changed(chosen)}
+    return chosen
+
+
+def _unknown(name: str, folders: Mapping[str, Path]) -> str:
+    close = difflib.get_close_matches(name, list(folders), n=3)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    return f"'{name}' is not a stack of the synthesized output ({len(folders)} stacks){hint}"
+
+
+def _through_cache(cache: GateCache, gate: str, fingerprint: str, folders: Mapping[str, Path],
+                   run: Callable[[dict[str, Path]], dict[str, GateReport]], run_errors: frozenset[str], *,
+                   with_sources: bool) -> tuple[GateReport, int]:
+    """One gate over `folders`: cached reports where the key matches, the gate run on the rest, then stored.
+
+    A report that says the run itself failed (a tool crashed or is missing) is not stored.
+    """
+    keys = {name: stack_key(fingerprint, folder, with_sources=with_sources) for name, folder in folders.items()}
+    reports = {name: hit for name in folders if (hit := cache.get(name, gate, keys[name])) is not None}
+    hits = len(reports)
+    misses = {name: folder for name, folder in folders.items() if name not in reports}
+    fresh = run(misses) if misses else {}
+    for name, report in fresh.items():
+        if name in keys and not any(f.check_id in run_errors for f in report.findings):
+            cache.put(name, gate, keys[name], report)
+    reports.update(fresh)
+    return sum(reports.values(), GateReport(())), hits
+
+
+def _mark(cache: GateCache, selected: Mapping[str, Path], reports: Mapping[str, GateReport]) -> None:
+    """Record which stacks passed every gate, for --changed; a failing stack stays changed until it passes."""
+    failing = {f.stack for report in reports.values() for f in report.findings if f.status is Status.FAILED}
+    if "" in failing:  # the run as a whole failed (a tool is missing, a suppression expired): nothing passed
+        failing = set(selected)
+    cache.mark(selected, [name for name in selected if name not in failing], [name for name in selected
+                                                                               if name in failing])
