@@ -51,7 +51,7 @@ def check_counts(findings: Sequence[Finding]) -> list[str]:
     for finding in findings:
         groups.setdefault((finding.gate, finding.check_id), []).append(finding)
     shown = (Status.FAILED, Status.SUPPRESSED, Status.WARNING, Status.ALLOWED)
-    used = [s for s in shown if any(f.status is s for f in findings)]
+    used = [s for s in shown if s is Status.FAILED or any(f.status is s for f in findings)]
     rows = [("gate", "check", *(s.value for s in used), "stacks")]
     order = sorted(groups, key=lambda k: (-sum(f.status is Status.FAILED for f in groups[k]), k))
     for key in order:
