@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ from landingzone.gates.findings import Finding, GateReport
 from landingzone.output import SOURCES_FILE
 
 CACHE_FORMAT = 1
+_LOCK = threading.Lock()
 
 
 def cache_path(outdir: Path) -> Path:
@@ -92,6 +94,11 @@ class GateCache:
         return GateReport(findings, int(entry["checks_run"]))
 
     def put(self, stack: str, gate: str, key: str, report: GateReport) -> None:
+        """Store a result (gates running at the same time each put their own)."""
+        with _LOCK:
+            self._put(stack, gate, key, report)
+
+    def _put(self, stack: str, gate: str, key: str, report: GateReport) -> None:
         self.entries.setdefault(stack, {})[gate] = {
             "key": key, "checks_run": report.checks_run,
             "findings": [[f.gate, f.check_id, f.address, f.message, f.source] for f in report.findings]}

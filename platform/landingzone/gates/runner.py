@@ -8,6 +8,7 @@ import json
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +38,7 @@ class GateRun:
     cached: dict[str, int]
     seconds: dict[str, float]
     partial: bool  # only some stacks were checked (--stack, --changed)
+    checked: dict[str, int]  # by gate: stacks it covered (validate skips stacks the mirror cannot serve)
 
     @property
     def total(self) -> GateReport:
@@ -52,44 +54,69 @@ def run_gates(lz: LandingZone, outdir: Path, *, validate: bool = True, stacks: S
               changed: bool = False, use_cache: bool = True) -> GateRun:
     """Gate the named stacks (all when none are named; with `changed`, those changed since they last passed).
 
+    The gates run at the same time (a re-gate of a few stacks waits for the slower one, not for both).
     Suppressions apply to checkov findings only; the other gates have no exceptions. `use_cache=False`
     re-checks every selected stack (and stores the fresh results).
     """
     folders = stack_folders(outdir)
-    cache = GateCache.load(cache_path(outdir)) if use_cache else GateCache(cache_path(outdir))
+    cache = GateCache.load(cache_path(outdir))
+    if not use_cache:
+        cache.entries.clear()  # results are not reused; what last passed (for --changed) still counts
     selected = select_stacks(folders, stacks, cache if changed else None)
     suppressions = load_suppressions(lz.root)
-    required = [tag.key for tag in lz.organization.required_tags]
-    checks_dir = lz.root / CHECKS_DIR
-    raw: dict[str, GateReport] = {}
-    cached: dict[str, int] = {}
-    seconds: dict[str, float] = {}
-
-    def checkov(misses: dict[str, Path]) -> dict[str, GateReport]:
-        return scan_stacks(misses, checks_dir, required, {name: stack_sources(folders[name]) for name in misses})
-
-    started = time.perf_counter()
-    raw[CHECKOV], cached[CHECKOV] = _through_cache(
-        cache, CHECKOV, checkov_fingerprint(checks_dir, required), selected, checkov, CHECKOV_RUN_ERRORS,
-        with_sources=True)
-    seconds[CHECKOV] = time.perf_counter() - started
-    partial = len(selected) != len(folders)
-    findings = apply_suppressions(list(raw[CHECKOV].findings), suppressions, dt.date.today(), stale=not partial)
-    reports = {CHECKOV: GateReport(tuple(sorted(findings)), raw[CHECKOV].checks_run)}
+    gates = [_checkov_gate(lz, folders, selected)]
     if validate:
-        started = time.perf_counter()
         # Only stacks whose providers the offline mirror holds: not `entra` (azuread), see StackSpec.validate.
         unchecked = {spec.name for spec in stack_specs(lz) if not spec.validate}
-        with tempfile.TemporaryDirectory(prefix="landingzone-validate-") as scratch:
-            reports[VALIDATE], cached[VALIDATE] = _through_cache(
-                cache, VALIDATE, terraform_fingerprint(),
-                {name: folder for name, folder in selected.items() if name not in unchecked},
-                lambda misses: validate_each(misses, Path(scratch), cache=USER_CACHE), TERRAFORM_RUN_ERRORS,
-                with_sources=False)
-        seconds[VALIDATE] = time.perf_counter() - started
+        gates.append(_Gate(VALIDATE, terraform_fingerprint, {n: f for n, f in selected.items() if n not in unchecked},
+                           _validate, TERRAFORM_RUN_ERRORS, with_sources=False))
+    with ThreadPoolExecutor(max_workers=len(gates)) as pool:
+        outcomes = dict(zip([g.name for g in gates], pool.map(lambda gate: _run_gate(cache, gate), gates),
+                            strict=True))
+    partial = len(selected) != len(folders)
+    reports = {name: report for name, (report, _, _) in outcomes.items()}
+    findings = apply_suppressions(list(reports[CHECKOV].findings), suppressions, dt.date.today(), stale=not partial)
+    reports[CHECKOV] = GateReport(tuple(sorted(findings)), reports[CHECKOV].checks_run)
+    if validate:
         _mark(cache, selected, reports)
     cache.save(folders)
-    return GateRun(reports, tuple(selected), cached, seconds, partial)
+    return GateRun(reports, tuple(selected), {name: hits for name, (_, hits, _) in outcomes.items()},
+                   {name: seconds for name, (_, _, seconds) in outcomes.items()}, partial,
+                   {gate.name: len(gate.folders) for gate in gates})
+
+
+@dataclass(frozen=True)
+class _Gate:
+    name: str
+    fingerprint: Callable[[], str]
+    folders: Mapping[str, Path]
+    run: Callable[[dict[str, Path]], dict[str, GateReport]]
+    run_errors: frozenset[str]
+    with_sources: bool
+
+
+def _checkov_gate(lz: LandingZone, folders: Mapping[str, Path], selected: Mapping[str, Path]) -> _Gate:
+    required = [tag.key for tag in lz.organization.required_tags]
+    checks_dir = lz.root / CHECKS_DIR
+
+    def run(misses: dict[str, Path]) -> dict[str, GateReport]:
+        return scan_stacks(misses, checks_dir, required, {name: stack_sources(folders[name]) for name in misses})
+
+    return _Gate(CHECKOV, lambda: checkov_fingerprint(checks_dir, required), selected, run, CHECKOV_RUN_ERRORS,
+                 with_sources=True)
+
+
+def _validate(misses: dict[str, Path]) -> dict[str, GateReport]:
+    with tempfile.TemporaryDirectory(prefix="landingzone-validate-") as scratch:
+        return validate_each(misses, Path(scratch), cache=USER_CACHE)
+
+
+def _run_gate(cache: GateCache, gate: _Gate) -> tuple[GateReport, int, float]:
+    """The gate's report over its stacks, how many came from the cache, and the seconds it took."""
+    started = time.perf_counter()
+    report, hits = _through_cache(cache, gate.name, gate.fingerprint(), gate.folders, gate.run, gate.run_errors,
+                                  with_sources=gate.with_sources)
+    return report, hits, time.perf_counter() - started
 
 
 def select_stacks(folders: Mapping[str, Path], names: Sequence[str],
