@@ -123,4 +123,5 @@ class GateCache:
         handle, temporary = tempfile.mkstemp(prefix=self.path.name, dir=self.path.parent)
         with os.fdopen(handle, "w") as out:
             json.dump(data, out, separators=(",", ":"))
+        os.chmod(temporary, 0o644)  # mkstemp makes it private; like the output, it is not secret
         os.replace(temporary, self.path)
