@@ -12,13 +12,13 @@ from cdktf_cdktf_provider_aws.s3_bucket_acl import S3BucketAcl
 from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
 from constructs import Construct
 
-from landingzone.stacks.providers import aws_provider
+from landingzone.delivery.providers import Credentials, aws_provider
 
 
 def build_bad_stack(scope: Construct, lz, spec, sources) -> TerraformStack:
     stack = TerraformStack(scope, spec.name)
     account = lz.account(spec.account)
-    aws_provider(stack, region="us-east-1", tags=account.tags, account_id=None, deployer_role="x")
+    aws_provider(stack, region="us-east-1", tags=account.tags, credentials=Credentials(account_id=None))
     bucket = sources.record(S3Bucket(stack, "public_bucket", bucket="acme-public"), account.file)
     sources.record(S3BucketAcl(stack, "public_bucket_acl", bucket=bucket.id, acl="public-read"), account.file)
     sources.record(S3BucketPublicAccessBlock(stack, "public_bucket_pab", bucket=bucket.id, block_public_acls=False,

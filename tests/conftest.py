@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -81,9 +83,37 @@ def terraform(tmp_path_factory: pytest.TempPathFactory) -> Terraform:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """In CI a skipped test is a failure: Terraform tests must run there, not quietly step aside."""
+    """In CI a skipped test is a failure: Terraform tests must run there, not quietly step aside. And no local AWS
+    or Terraform process that a test started may outlive the suite."""
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
     if os.environ.get("CI") and skipped and exitstatus == 0:
         reporter.write_line(f"CI: {skipped} test(s) skipped; every test must run in CI", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    left = _processes_left_behind(session.config._tmp_path_factory.getbasetemp())  # noqa: SLF001
+    if left:
+        for pid, _command in left:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        if reporter:
+            reporter.write_line("processes left running by the tests (now killed): "
+                                + "; ".join(f"{pid} {command}" for pid, command in left), red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _processes_left_behind(basetemp: Path) -> list[tuple[int, str]]:
+    """Local AWS servers and Terraform processes whose command line or working folder lies in the tests' temp."""
+    marker = str(basetemp)
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+            cwd = os.readlink(proc / "cwd")
+        except OSError:
+            continue
+        ours = "landingzone.local.server" in command or "terraform" in command.split(" ", 1)[0]
+        if ours and (marker in command or cwd.startswith(marker)):
+            found.append((int(proc.name), command[:160]))
+    return found

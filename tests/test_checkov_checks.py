@@ -75,3 +75,19 @@ def test_checks_folder_without_init_fails_the_gate(tmp_path: Path) -> None:
 
     report = run_checkov({"x": FIXTURES}, tmp_path, [], {})
     assert [f.check_id for f in report.failed] == ["CHECKOV_LOAD"]
+
+
+def test_stacks_with_import_blocks_and_a_required_version_are_checked(tmp_path: Path) -> None:
+    """checkov 3.3's JSON parser fails a whole file on either and then checks nothing; the gate's view of the
+    stack leaves both out, and findings still name their resources."""
+    from landingzone.gates.checkov_gate import run_checkov
+
+    document = json.loads((FIXTURES / "iam_wildcard.tf.json").read_text())
+    document["import"] = [{"to": "aws_iam_policy.fail_put_on_star", "id": "arn:aws:iam::123456789012:policy/x"}]
+    document["terraform"] = {"required_version": "~> 1.11.4", "backend": {"s3": {"bucket": "b", "key": "k"}}}
+    stack = tmp_path / "iam"
+    stack.mkdir()
+    (stack / "cdk.tf.json").write_text(json.dumps(document, indent=2))
+    report = run_checkov({"iam": stack}, PROJECT / CHECKS_DIR, ["Environment"], {})
+    assert "CHECKOV_PARSE" not in {f.check_id for f in report.findings}
+    assert "aws_iam_policy.fail_put_on_star" in {f.address for f in report.failed if f.check_id == "CKV_LZ_3"}

@@ -172,6 +172,7 @@ def test_each_changed_input_rechecks_its_stacks_and_no_finding_hides(project: Pa
     text = suppressions.read_text()
     entry = text.index("  - check: CKV_AWS_274\n    resource: baseline-*")
     suppressions.write_text(text[:entry] + text[text.index("  - check:", entry + 1):])
+    lz = load_landing_zone(project)  # suppressions are read with the configuration
     unsuppressed = run_gates(lz, two_stacks, validate=False)
     assert unsuppressed.cached == {CHECKOV: 2}
     assert {f.stack for f in unsuppressed.total.failed if f.check_id == "CKV_AWS_274"} == {"baseline-dev",

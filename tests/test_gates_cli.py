@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from landingzone.cli import EXIT_FAILED, main
+from landingzone.cli import EXIT_FAILED, EXIT_USAGE, main
 from landingzone.stacks import StackSpec
 
 pytestmark = [pytest.mark.synth, pytest.mark.terraform]
@@ -18,12 +18,13 @@ pytestmark = [pytest.mark.synth, pytest.mark.terraform]
 def test_check_passes_on_the_example_and_writes_reports(project: Path, example_synth: Path, capsys) -> None:
     assert main(["check", "--root", str(project), "--out", str(example_synth)]) == 0
     out = capsys.readouterr().out
-    assert "terraform validate: 13 stacks run, 0 failed" in out  # all but entra, which cannot be validated here
+    assert "terraform validate: 14 stacks run, 0 failed" in out  # all but entra, which cannot be validated here
     assert "landingzone: gates passed;" in out
     # counts per check, not a line per suppressed finding: readable however many stacks there are
     assert not any(line.startswith("  suppressed") for line in out.splitlines())
     counts = {tuple(line.split()[:2]): line.split()[2:] for line in out.splitlines() if line.startswith("  checkov ")}
-    assert counts[("checkov", "CKV_AWS_274")] == ["0", "8", "8"]  # failed, suppressed, stacks
+    # failed, suppressed, stacks: AdminAccess in org (management), each baseline and bootstrap's deployer role
+    assert counts[("checkov", "CKV_AWS_274")] == ["0", "9", "9"]
     sarif = json.loads((project / "reports" / "gates.sarif").read_text())
     assert sarif["version"] == "2.1.0"
     # only reviewed suppressions, reported as notes: one finding per entry of suppressions.yaml and stack it covers
@@ -31,11 +32,14 @@ def test_check_passes_on_the_example_and_writes_reports(project: Path, example_s
     assert {r["level"] for r in results} == {"note"}
     assert sorted({r["ruleId"] for r in results}) == [
         "CKV2_AWS_48", "CKV2_AWS_62", "CKV_AWS_116", "CKV_AWS_119", "CKV_AWS_144", "CKV_AWS_145", "CKV_AWS_252",
-        "CKV_AWS_258", "CKV_AWS_272", "CKV_AWS_274", "CKV_AWS_285", "CKV_AWS_301", "CKV_AWS_338", "CKV_LZ_3"]
+        "CKV_AWS_258", "CKV_AWS_272", "CKV_AWS_274", "CKV_AWS_285", "CKV_AWS_301", "CKV_AWS_338", "CKV_AWS_61",
+        "CKV_LZ_3"]
     # AdminAccess; per baseline: AdminRole, boundary, recorder; security: 6; per meeting recorder: 15 (4 log
     # groups, 2 functions twice, the two buckets' logging and replication findings, the URL and its permission,
-    # the state machine), and staging's AWS-managed table key
-    assert len(results) == 1 + 7 * 3 + 6 + 2 * 15 + 1
+    # the state machine), and staging's AWS-managed table key; the management account's three human roles, whose
+    # literal account ID lets checkov read their (condition-limited) root trust; bootstrap: the deployer's
+    # AdministratorAccess, and the state and access-log buckets' events, replication and (logs) SSE-S3
+    assert len(results) == 1 + 7 * 3 + 6 + 2 * 15 + 1 + 3 + 6
     junit = ET.parse(project / "reports" / "gates.junit.xml").getroot()
     assert (junit.tag, junit.get("failures")) == ("testsuites", "0")
 
@@ -104,5 +108,5 @@ def test_check_gates_only_the_named_stacks_and_with_changed_only_those_changed(p
     assert "(1 stack selected)" in shown  # identity passed last time unchanged; org's JSON changed
     assert "checkov: " in shown and "(0 stacks from the cache" in shown
     assert "terraform validate: 1 stacks run, 0 failed (0 stacks from the cache" in shown
-    assert main([*check[:5], "--stack", "orgg"]) == 2
-    assert "'orgg' is not a stack of the synthesized output (14 stacks); did you mean 'org'" in capsys.readouterr().err
+    assert main([*check[:5], "--stack", "orgg"]) == EXIT_USAGE
+    assert "'orgg' is not a stack of the synthesized output (15 stacks); did you mean 'org'" in capsys.readouterr().err

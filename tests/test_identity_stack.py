@@ -75,7 +75,7 @@ def test_one_assignment_per_group_permission_set_and_account(identity_stack, exa
         "principal_type": "GROUP",
         "principal_id": "${data.aws_identitystore_group.aws-developers.group_id}",
         "target_type": "AWS_ACCOUNT",
-        "target_id": '${local.account_id_staging}',
+        "target_id": '${var.account_id_staging}',
         "depends_on": ["aws_ssoadmin_managed_policy_attachment.PowerUserAccess__PowerUserAccess"],
     })
     assert assignments["aws-lambda-team__LambdaDeveloper__prod"]["depends_on"] == [
@@ -92,16 +92,19 @@ def test_groups_are_looked_up_never_created(identity_stack) -> None:
     assert "aws_ssoadmin_instances" in identity_stack["data"]
 
 
-def test_account_ids_come_from_the_organization_by_email(identity_stack) -> None:
-    assert identity_stack["locals"]["account_ids"] == (
-        "${{ for a in data.aws_organizations_organization.organization.accounts : lower(a.email) => a.id }}")
+def test_account_ids_are_inputs_the_org_stack_fills_never_a_lookup(identity_stack, example) -> None:
+    """Every account assigned to but without a manifest `id` is a variable named as the org stack's output."""
+    assert "aws_organizations_organization" not in identity_stack.get("data", {})
+    assert "locals" not in identity_stack
+    unknown = {f"account_id_{a.name.replace('-', '_')}" for a in example.accounts if not a.manifest.id}
+    assert set(identity_stack["variable"]) == unknown | {"spacelift_run_id"}
 
 
 def test_manifest_id_is_used_as_given(project: Path, synth_stack) -> None:
     manifest = project / "accounts" / "dev.yaml"
-    manifest.write_text(manifest.read_text() + 'id: "123456789012"\n')
+    manifest.write_text(manifest.read_text() + 'id: "210987654321"\n')
     assignments = resources(synth_stack(project, "identity"), "aws_ssoadmin_account_assignment")
-    assert assignments["aws-readonly__ReadOnlyAccess__dev"]["target_id"] == "123456789012"
+    assert assignments["aws-readonly__ReadOnlyAccess__dev"]["target_id"] == "210987654321"
 
 
 def _assignments_after(project: Path, synth_stack) -> dict[str, Any]:
@@ -138,7 +141,8 @@ def test_saml_federation_builds_provider_and_roles_in_the_account(identity_stack
     assert_subset(provider, {"name": "EntraID", "saml_metadata_document": metadata, "provider": "aws.prod_us-east-1"})
     aliased = next(p for p in identity_stack["provider"]["aws"] if p.get("alias") == "prod_us-east-1")
     assert aliased["assume_role"][0]["role_arn"] == (
-        'arn:aws:iam::${local.account_id_prod}:role/LandingZoneDeployer')
+        'arn:aws:iam::${var.account_id_prod}:role/LandingZoneDeployer')
+    assert aliased["allowed_account_ids"] == ["${var.account_id_prod}"]
     assert aliased["default_tags"][0]["tags"]["Environment"] == "prod"
 
 

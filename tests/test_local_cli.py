@@ -1,4 +1,5 @@
-"""The local commands' edges that need no deployment: the target must be named, and `down` with nothing up."""
+"""The local commands' edges that need no deployment: the target must be named, `down` with nothing up, and
+`down` with a configuration that no longer validates."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ from landingzone.local.workspace import Workspace
 
 
 def test_up_without_local_names_the_only_target(project: Path, capsys) -> None:
-    assert main(["up", "--root", str(project)]) == 2
+    assert main(["up", "--root", str(project)]) == 3
     err = capsys.readouterr().err
-    assert "up: only --local is supported" in err
-    assert "nothing was written" in err
+    assert "landingzone: up: only --local is supported" in err
     assert not Workspace.of(project).root.exists()
 
 
@@ -25,3 +25,11 @@ def test_down_with_no_local_aws_forgets_stale_state(project: Path, capsys) -> No
     assert "no local AWS is running" in capsys.readouterr().out
     assert not Workspace.of(project).stacks_dir.exists()
     assert not (Workspace.of(project).root / "server.json").exists()
+
+
+def test_down_works_when_the_configuration_no_longer_validates(project: Path, capsys) -> None:
+    (project / "config" / "organization.yaml").write_text("organization: [this is: not valid\n")
+    (project / "accounts" / "prod.yaml").write_text("\t\x00 not yaml either")
+    assert main(["down", "--local", "--root", str(project)]) == 0
+    out = capsys.readouterr()
+    assert "no local AWS is running" in out.out and "problem" not in out.err

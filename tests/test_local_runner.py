@@ -1,11 +1,15 @@
-"""Stacks run after what they need, independent ones side by side, nothing after a failure; teardown reversed."""
+"""Stacks run after what they need, independent ones side by side, nothing after a failure or an interrupt; a graph
+with a cycle or an unknown stack is refused, naming it."""
 
 from __future__ import annotations
 
 import threading
 import time
 
-from landingzone.local.runner import StackRun, plan_changes, run_in_order
+import pytest
+
+from landingzone.local.runner import NOT_ATTEMPTED, StackGraphError, StackRun, run_in_order
+from landingzone.local.stack_terraform import plan_changes
 
 GRAPH = {"org": (), "network": ("org",), "security": ("org",), "baseline-a": ("org", "network", "security"),
          "baseline-b": ("org", "security"), "app-a": ("baseline-a",)}
@@ -56,8 +60,9 @@ def test_a_failure_skips_exactly_the_stacks_that_need_it() -> None:
     action = Recorder(failing={"network"})
     results = run_in_order(GRAPH, action, workers=2)
     assert results["network"].status == "failed"
-    assert results["baseline-a"].status == results["app-a"].status == "skipped"
-    assert results["baseline-a"].detail == "network did not succeed"
+    assert results["baseline-a"].status == results["app-a"].status == NOT_ATTEMPTED
+    assert results["baseline-a"].detail == "needs network, which did not succeed"
+    assert results["app-a"].detail == "needs baseline-a, which did not succeed"
     assert results["baseline-b"].ok and results["security"].ok
     assert "baseline-a" not in action.started and "app-a" not in action.started
 
@@ -66,8 +71,34 @@ def test_progress_reports_every_start_and_outcome() -> None:
     seen: list[tuple[str, str]] = []
     run_in_order(GRAPH, Recorder(failing={"security"}), workers=1, progress=lambda s, e: seen.append((s, e)))
     assert ("security", "start") in seen and ("security", "failed") in seen
-    assert ("baseline-a", "skipped") in seen and ("baseline-a", "start") not in seen
+    assert ("baseline-a", NOT_ATTEMPTED) in seen and ("baseline-a", "start") not in seen
     assert [s for s, e in seen if e == "start"] == [s for s, e in seen if e == "ok" or e == "failed"]
+
+
+def test_a_cycle_is_refused_with_the_stacks_that_form_it() -> None:
+    graph = {"org": (), "a": ("org", "c"), "b": ("a",), "c": ("b",)}
+    with pytest.raises(StackGraphError, match=r"in a cycle: (a -> b -> c -> a|b -> c -> a -> b|c -> a -> b -> c)$"):
+        run_in_order(graph, Recorder(), workers=2)
+
+
+def test_an_unknown_dependency_is_refused_instead_of_ignored() -> None:
+    action = Recorder()
+    with pytest.raises(StackGraphError, match=r"do not exist: app -> baseline-gone$"):
+        run_in_order({"org": (), "app": ("org", "baseline-gone")}, action, workers=2)
+    assert action.started == []
+
+
+def test_nothing_starts_once_the_run_is_stopped() -> None:
+    stopped = threading.Event()
+
+    def action(name: str) -> StackRun:
+        stopped.set()  # the first stack to run stops the run, as an interrupt would
+        return StackRun(name, "ok")
+
+    results = run_in_order(GRAPH, action, workers=1, stop=stopped.is_set)
+    assert [name for name, run in results.items() if run.status == "ok"] == ["org"]
+    assert {run.status for name, run in results.items() if name != "org"} == {NOT_ATTEMPTED}
+    assert results["network"].detail == "the run was interrupted before it started"
 
 
 def test_plan_changes_name_each_proposed_change() -> None:

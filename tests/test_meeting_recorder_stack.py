@@ -38,7 +38,7 @@ SUMMARISER = "lambda_function_meeting-recorder_summarise"
 AUTH_EXCHANGE = "lambda_function_meeting-recorder_auth-exchange"
 APP_ROLE, APP_POLICY = "iam_role_meeting-recorder_app", "iam_role_policy_meeting-recorder_app"
 SUMMARISER_POLICY = "iam_role_policy_meeting-recorder_summarise"
-BOUNDARY = "arn:aws:iam::${{local.account_id_{account}}}:policy/landingzone/landingzone-boundary"
+BOUNDARY = "arn:aws:iam::${{var.account_id_{account}}}:policy/landingzone/landingzone-boundary"
 HANDLER = PROJECT / "modules" / "meeting_recorder" / "handlers" / "auth_exchange.py"
 DEFAULT_MODELS = {"summary": "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
                   "extraction": "us.anthropic.claude-haiku-4-5-20251001-v1:0"}
@@ -501,7 +501,7 @@ def model_arns(model: str, account: str) -> set[str]:
     """What invoking `model` takes: a cross-region profile and its model in any region, or the regional model."""
     geography, _, base = model.partition(".")
     if geography in {"us", "eu", "apac", "global"}:
-        return {f"arn:aws:bedrock:us-east-1:${{local.account_id_{account}}}:inference-profile/{model}",
+        return {f"arn:aws:bedrock:us-east-1:${{var.account_id_{account}}}:inference-profile/{model}",
                 f"arn:aws:bedrock:*::foundation-model/{base}"}
     return {f"arn:aws:bedrock:us-east-1::foundation-model/{model}"}
 
@@ -559,7 +559,7 @@ def test_central_endpoint_is_read_in_shared_services_by_its_name(prod: dict[str,
     assert data["filter"] == [{"name": "tag:Name", "values": ["endpoints-bedrock-runtime"]}]
     alias = data["provider"].removeprefix("aws.")
     [assumed] = provider_block(prod, alias)["assume_role"]
-    assert assumed["role_arn"] == "arn:aws:iam::${local.account_id_shared_services}:role/LandingZoneDeployer"
+    assert assumed["role_arn"] == "arn:aws:iam::${var.account_id_shared_services}:role/LandingZoneDeployer"
 
 
 def test_central_bedrock_endpoint_admits_only_runtime_calls_of_the_organization(example_synth: Path) -> None:

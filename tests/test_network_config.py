@@ -64,11 +64,12 @@ def test_example_stack_order_puts_network_before_baselines(example) -> None:
     from landingzone.stacks import stack_specs
 
     specs = stack_specs(example)
-    assert [s.name for s in specs] == ["org", "identity", "entra", "security", "network"] + [
+    assert [s.name for s in specs] == ["bootstrap", "org", "identity", "entra", "security", "network"] + [
         f"baseline-{a.name}" for a in example.accounts] + ["meeting-recorder-prod", "meeting-recorder-staging"]
     assert {s.name: s.account for s in specs}["network"] == "shared-services"
     # Every baseline records AWS Config into the security stack's archive; spokes also need the hub.
     assert {s.name: s.depends_on for s in specs if s.depends_on != ("org", "security")} == {
-        "org": (), "identity": ("org",), "entra": ("org",), "security": ("org",), "network": ("org",),
+        "bootstrap": (), "org": ("bootstrap",), "identity": ("org",), "entra": ("org",), "security": ("org",),
+        "network": ("org",),
         **{f"baseline-{a}": ("org", "security", "network") for a in ("dev", "prod", "staging")},
         **{f"meeting-recorder-{a}": (f"baseline-{a}", "network") for a in ("prod", "staging")}}

@@ -20,6 +20,10 @@ def test_organization_enables_all_features_and_is_protected(org_stack) -> None:
     })
     principals = resources(org_stack, "aws_organizations_organization")["organization"]["aws_service_access_principals"]
     assert {"sso.amazonaws.com", "cloudtrail.amazonaws.com", "ram.amazonaws.com"} <= set(principals)
+    # the bootstrap stack's StackSet needs CloudFormation's trusted access; the organization owns the whole list
+    assert "member.org.stacksets.cloudformation.amazonaws.com" in principals
+    # the organization exists before the bootstrap stack, so the org stack adopts it
+    assert {"id": "o-a1b2c3d4e5", "to": "aws_organizations_organization.organization"} in org_stack["import"]
 
 
 def test_ou_tree_nests_by_path(org_stack) -> None:
@@ -120,7 +124,23 @@ def test_provider_default_tags_are_organisation_wide_only(org_stack) -> None:
     provider = org_stack["provider"]["aws"][0]
     assert provider["default_tags"] == [{"tags": {"Project": "landingzone", "ManagedBy": "landingzone"}}]
     assert provider["region"] == "us-east-1"
-    assert "assume_role" not in provider  # the management account's ID is not in its manifest
+
+
+def test_org_runs_as_the_deployer_in_the_management_account_pinned_to_it(org_stack) -> None:
+    provider = org_stack["provider"]["aws"][0]
+    assert provider["allowed_account_ids"] == ["123456789012"]
+    assert provider["assume_role"] == [{"role_arn": "arn:aws:iam::123456789012:role/LandingZoneDeployer",
+                                        "session_name": "org@${var.spacelift_run_id}", "duration": "1h"}]
+    assert org_stack["variable"]["spacelift_run_id"]["default"] == "manual"
+
+
+def test_org_outputs_every_id_the_other_stacks_take(org_stack, example) -> None:
+    outputs = org_stack["output"]
+    accounts = {f"account_id_{a.name.replace('-', '_')}" for a in example.accounts if not a.decommissioned}
+    assert set(outputs) == accounts | {"organization_id", "organization_root_id"}
+    assert outputs["account_id_prod"]["value"] == "${aws_organizations_account.account_prod.id}"
+    assert outputs["account_id_management"]["value"] == "123456789012"  # the manifest's id, as written
+    assert outputs["organization_root_id"]["value"] == "${aws_organizations_organization.organization.roots[0].id}"
 
 
 def test_organisation_resources_carry_platform_tags(org_stack) -> None:
@@ -129,26 +149,38 @@ def test_organisation_resources_carry_platform_tags(org_stack) -> None:
     assert resources(org_stack, "aws_organizations_policy")["scp_deny-root-user"]["tags"] == platform
 
 
-def test_known_management_account_pins_provider_and_assumes_deployer(project: Path, synth_stack) -> None:
+def test_without_delivery_config_state_is_local_and_an_unknown_management_account_is_the_runner(
+        project: Path, synth_stack) -> None:
+    (project / "config" / "delivery.yaml").unlink()
     manifest = project / "accounts" / "management.yaml"
-    manifest.write_text(manifest.read_text() + 'id: "111122223333"\n')
+    manifest.write_text(manifest.read_text().replace('id: "123456789012"\n', ""))
     config = project / "config" / "organization.yaml"
-    config.write_text(config.read_text().replace("  name: acme\n", "  name: acme\n  id: o-abcd123456\n"))
+    config.write_text(config.read_text().replace("  id: o-a1b2c3d4e5", "  # no id"))
     stack = synth_stack(project)
-    assert_subset(stack["provider"]["aws"][0], {"allowed_account_ids": ["111122223333"], "assume_role": [
-        {"role_arn": "arn:aws:iam::111122223333:role/LandingZoneDeployer", "session_name": "landingzone-org"}]})
-    assert {"id": "o-abcd123456", "to": "aws_organizations_organization.organization"} in stack["import"]
+    # a relative path: cdktf's implicit local backend records an absolute one, which differs per checkout
+    assert stack["terraform"]["backend"] == {"local": {"path": "terraform.org.tfstate"}}
+    assert "required_version" not in stack["terraform"]
+    assert "assume_role" not in stack["provider"]["aws"][0] and "allowed_account_ids" not in stack["provider"]["aws"][0]
+    assert "import" not in stack  # the org stack creates the organization
+    assert stack["output"]["account_id_management"]["value"] == (
+        "${aws_organizations_organization.organization.master_account_id}")
+    principals = resources(stack, "aws_organizations_organization")["organization"]["aws_service_access_principals"]
+    assert "member.org.stacksets.cloudformation.amazonaws.com" not in principals
 
 
-def test_backend_path_is_relative(org_stack) -> None:
-    assert org_stack["terraform"]["backend"] == {"local": {"path": "terraform.org.tfstate"}}
+def test_backend_is_s3_locked_by_its_lockfile_with_the_configured_terraform(org_stack) -> None:
+    assert org_stack["terraform"]["backend"] == {"s3": {
+        "bucket": "acme-landingzone-terraform-state", "key": "landingzone/org.tfstate", "region": "us-east-1",
+        "encrypt": True, "kms_key_id": "arn:aws:kms:us-east-1:123456789012:alias/landingzone/terraform-state",
+        "use_lockfile": True}}
+    assert org_stack["terraform"]["required_version"] == "~> 1.11.4"
 
 
 def test_account_with_id_is_adopted_by_import(project: Path, synth_stack) -> None:
     manifest = project / "accounts" / "prod.yaml"
-    manifest.write_text(manifest.read_text() + 'id: "123456789012"\n')
+    manifest.write_text(manifest.read_text() + 'id: "210987654321"\n')
     stack = synth_stack(project)
-    assert stack["import"] == [{"id": "123456789012", "to": "aws_organizations_account.account_prod"}]
+    assert {"id": "210987654321", "to": "aws_organizations_account.account_prod"} in stack["import"]
 
 
 def test_policy_variables_are_escaped_for_terraform(project: Path, synth_stack) -> None:

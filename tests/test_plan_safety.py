@@ -11,7 +11,7 @@ from regopy import Interpreter
 from conftest import PROJECT
 from landingzone.cli import main
 from landingzone.gates.findings import Status
-from landingzone.gates.plan_safety import PROTECTED, check_plan
+from landingzone.gates.plan_safety import PROTECTED, PROTECTED_ADDRESSES, check_plan
 
 PLANS = Path(__file__).parent / "fixtures" / "plans"
 REGO = PROJECT / "policies" / "spacelift" / "plan-safety.rego"
@@ -52,13 +52,14 @@ def test_rego_policy_matches_fixture(path: Path) -> None:
 
 def test_fixtures_cover_the_issue_cases() -> None:
     assert {p.stem for p in CASES} >= {"account-removed", "kms-key-replaced", "vpc-cidr-changed", "bucket-deleted",
-                                       "harmless-change"}
+                                       "harmless-change", "bootstrap-removed"}
     assert all(json.loads(p.read_text())["expected"] for p in CASES if p.stem != "harmless-change"
                and p.stem != "account-decommissioned")
 
 
 def test_both_protect_the_same_types() -> None:
     assert rego("data.spacelift.protected") == PROTECTED
+    assert rego("data.spacelift.protected_addresses") == PROTECTED_ADDRESSES
 
 
 def test_allowed_change_is_reported_not_failed() -> None:

@@ -22,10 +22,10 @@ REGIONS = ("us-east-1", "us-west-2")  # allowed_regions; the first is home
 HOME = REGIONS[0]
 ROLE_SET = ("ReadOnlyRole", "PowerUserRole", "AdminRole", "LambdaExecutionRole", "APIGatewayRole")
 MANDATORY_TAGS = ("Environment", "Project", "Owner", "CostCenter", "ManagedBy")
-ORG_ID = "${data.aws_organizations_organization.organization.id}"
-ROOT_ID = "${data.aws_organizations_organization.organization.roots[0].id}"
-PROD_ID = "${local.account_id_prod}"
-MANAGEMENT_ID = "${local.account_id_management}"
+ORG_ID = "o-a1b2c3d4e5"  # organization.id, written as it is
+ROOT_ID = "${var.organization_root_id}"  # filled from the org stack's output of the same name
+PROD_ID = "${var.account_id_prod}"
+MANAGEMENT_ID = "123456789012"  # the management manifest's id
 
 
 def load_stack(out: Path, name: str) -> dict[str, Any]:
@@ -49,25 +49,23 @@ def provider_of(stack: dict[str, Any], resource: dict[str, Any]) -> dict[str, An
     return block
 
 
-def account_behind(stack: dict[str, Any], expression: str, emails: dict[str, str]) -> str:
-    """The account an account-ID expression (`${local.account_id_x}`) resolves to, through the email it looks up."""
-    local = re.fullmatch(r"\$\{local\.(\w+)\}", expression)
-    assert local, expression
-    email = re.fullmatch(r'\$\{local\.account_ids\["(.+)"\]\}', stack["locals"][local.group(1)])
-    assert email, stack["locals"][local.group(1)]
-    return emails[email.group(1)]
+def account_behind(stack: dict[str, Any], expression: str, ids: dict[str, str]) -> str:
+    """The account an account-ID expression names: a manifest's literal `id`, or the variable `account_id_<name>`
+    the stack declares for the org stack's output of that name."""
+    variable = re.fullmatch(r"\$\{var\.(account_id_\w+)\}", expression)
+    if variable:
+        assert variable.group(1) in stack["variable"], expression
+    return ids[expression]
 
 
-def account_of(stack: dict[str, Any], resource: dict[str, Any], emails: dict[str, str]) -> str:
-    """The account whose deployer role the resource's provider assumes; none assumed is the runner's own
-    credentials, which are the management account's."""
+def account_of(stack: dict[str, Any], resource: dict[str, Any], ids: dict[str, str]) -> str:
+    """The account whose deployer role the resource's provider assumes, and to which it is pinned."""
     block = provider_of(stack, resource)
-    if "assume_role" not in block:
-        return "management"
     arn = block["assume_role"][0]["role_arn"]
-    role = re.fullmatch(r"arn:aws:iam::(\$\{local\.\w+\}):role/LandingZoneDeployer", arn)
+    role = re.fullmatch(r"arn:aws:iam::(.+):role/LandingZoneDeployer", arn)
     assert role, arn
-    return account_behind(stack, role.group(1), emails)
+    assert block["allowed_account_ids"] == [role.group(1)]
+    return account_behind(stack, role.group(1), ids)
 
 
 def by_name(stack: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
@@ -83,7 +81,8 @@ def referenced(stack: dict[str, Any], expression: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def emails(example: LandingZone) -> dict[str, str]:
-    return {a.manifest.email.lower(): a.name for a in example.accounts}
+    """Account-ID expressions → account names."""
+    return {a.manifest.id or f"${{var.account_id_{a.name.replace('-', '_')}}}": a.name for a in example.accounts}
 
 
 @pytest.fixture(scope="module")

@@ -59,8 +59,8 @@ def test_stale_entry_is_a_warning() -> None:
 
 
 @pytest.mark.parametrize(("field", "expected"), [
-    ("    reason: because\n", "policies/checkov/suppressions.yaml:4: suppressions[0].reason: 'because': string "
-                             "should have at least 20 characters"),
+    ("    reason: because\n", "policies/checkov/suppressions.yaml:4: suppressions[0].reason: 'because' is 7 "
+                             "characters long; at least 20 are needed"),
     (f"    reason: {REASON}\n    expires: 2027-13-01\n", "policies/checkov/suppressions.yaml:5: "
      "suppressions[0].expires: '2027-13-01' cannot be read (month must be in 1..12); quote it if it is meant as text"),
 ])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import json
 import os
 import shutil
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT
-from landingzone.cli import EXIT_CONFIG, main
+from landingzone.cli import EXIT_CONFIG, EXIT_INTERNAL, EXIT_USAGE, main
 
 pytestmark = pytest.mark.synth
 
@@ -31,19 +32,20 @@ def test_synth_py_writes_org_stack_and_manifest(project: Path) -> None:
     assert (project / "cdktf.out" / "manifest.json").is_file()
     lines = result.stdout.splitlines()
     assert lines[0].startswith("landingzone: project: 7 accounts, 5 OUs, 5 SCPs valid (")
-    assert lines[1].startswith("landingzone: synthesized 14 stacks into cdktf.out in ")
+    assert lines[1].startswith("landingzone: synthesized 15 stacks into cdktf.out in ")
     assert lines[2].split() == ["stack", "account", "resources", "imports"]
-    assert [line.split()[:2] for line in lines[3:17]] == [
+    assert [line.split()[:2] for line in lines[3:18]] == [
         *([f"baseline-{a}", a] for a in ("dev", "log-archive", "management", "prod", "security", "shared-services",
-                                          "staging")), ["entra", "entra-tenant"], ["identity", "management"],
-        ["meeting-recorder-prod", "prod"], ["meeting-recorder-staging", "staging"],
+                                          "staging")), ["bootstrap", "management"], ["entra", "entra-tenant"],
+        ["identity", "management"], ["meeting-recorder-prod", "prod"], ["meeting-recorder-staging", "staging"],
         ["network", "shared-services"], ["org", "management"], ["security", "security"]]
-    assert [line.split() for line in lines[10:16]] == [["entra", "entra-tenant", "7", "0"],
+    assert [line.split() for line in lines[10:17]] == [["bootstrap", "management", "21", "0"],
+                                                       ["entra", "entra-tenant", "7", "0"],
                                                        ["identity", "management", "32", "0"],
                                                        ["meeting-recorder-prod", "prod", "63", "0"],
                                                        ["meeting-recorder-staging", "staging", "63", "0"],
                                                        ["network", "shared-services", "58", "0"],
-                                                       ["org", "management", "29", "0"]]
+                                                       ["org", "management", "29", "1"]]
     assert result.stderr == ""
 
 
@@ -67,19 +69,34 @@ def test_broken_manifest_exits_2_and_leaves_output_untouched(project: Path, caps
     assert not [p for p in project.iterdir() if p.name.startswith(".cdktf.out")], "staging folder left behind"
 
 
-def test_failed_synth_leaves_previous_output(project: Path, example_synth: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("stacks", [[], ["--stack", "org"]], ids=["every-stack", "one-stack"])
+def test_failed_synth_leaves_previous_output(project: Path, example_synth: Path, monkeypatch, stacks) -> None:
     out = project / "cdktf.out"
     shutil.copytree(example_synth, out)
     before = tree(out)
 
-    def explode(*_args: object) -> None:
+    def explode(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("synth failed half way")
 
     monkeypatch.setattr("landingzone.stacks.synth.synthesize", explode)
-    with pytest.raises(RuntimeError):
-        main(["synth", "--root", str(project)])
+    assert main(["synth", "--root", str(project), *stacks]) == EXIT_INTERNAL
     assert tree(out) == before
     assert [p.name for p in project.iterdir() if p.name.startswith(".cdktf")] == []
+
+
+def test_broken_suppressions_are_found_before_anything_is_written(project: Path, example_synth: Path,
+                                                                  capsys) -> None:
+    out = project / "cdktf.out"
+    shutil.copytree(example_synth, out)
+    before = tree(out)
+    with (project / "policies" / "checkov" / "suppressions.yaml").open("a") as file:
+        file.write("  - check: CKV_AWS_18\n    resource: 'org:*'\n    reason: too short\n    owner: me\n")
+    assert main(["synth", "--root", str(project)]) == EXIT_CONFIG
+    assert capsys.readouterr().err.splitlines() == [
+        "policies/checkov/suppressions.yaml:159: suppressions[23].reason: 'too short' is 9 characters long; at least "
+        "20 are needed",
+        "landingzone: 1 problem in the configuration; nothing was written"]
+    assert tree(out) == before
 
 
 def test_interrupted_swap_is_recovered(project: Path, example_synth: Path, capsys) -> None:
@@ -98,7 +115,7 @@ def test_interrupted_swap_is_recovered(project: Path, example_synth: Path, capsy
 @pytest.mark.parametrize("out", [".", "config", ".."])
 def test_out_never_replaces_the_project(project: Path, out: str, capsys) -> None:
     before = tree(project)
-    assert main(["synth", "--root", str(project), "--out", out, "--no-gates"]) == EXIT_CONFIG
+    assert main(["synth", "--root", str(project), "--out", out, "--no-gates"]) == EXIT_USAGE
     assert "--out: " in capsys.readouterr().err
     assert tree(project) == before
 
@@ -108,8 +125,9 @@ def test_two_runs_are_byte_identical(project: Path, capsys) -> None:
     assert main(["synth", "--root", str(project), "--out", "second", "--no-gates"]) == 0
     comparison = filecmp.dircmp(project / "first", project / "second")
     assert tree(project / "first") == tree(project / "second")
-    assert comparison.left_list == comparison.right_list == ["compliance.json", "compliance.md", "manifest.json",
-                                                                         "network.md", "runbooks", "stacks"]
+    assert comparison.left_list == comparison.right_list == ["compliance.json", "compliance.md", "graph.json",
+                                                             "graph.md", "manifest.json", "network.md", "runbooks",
+                                                             "stacks"]
     assert sorted(p.name for p in (project / "first" / "stacks" / "org").iterdir()) == [
         "cdk.tf.json", "decommission.custom.spacelift.json", "sources.json"]
     # Lambda bundles too: zipped with fixed timestamps, so their hashes (and the plans) do not change run to run
@@ -119,7 +137,7 @@ def test_two_runs_are_byte_identical(project: Path, capsys) -> None:
 
 def test_one_stack_on_demand_and_unknown_stack(project: Path, capsys) -> None:
     assert main(["synth", "--root", str(project), "--stack", "org", "--no-gates"]) == 0
-    assert main(["synth", "--root", str(project), "--stack", "network-typo", "--no-gates"]) == EXIT_CONFIG
+    assert main(["synth", "--root", str(project), "--stack", "network-typo", "--no-gates"]) == EXIT_USAGE
     err = capsys.readouterr().err
     assert ("--stack: 'network-typo' is not a stack of this landing zone (known: baseline-dev, "
             "baseline-log-archive, baseline-management, ") in err
@@ -131,10 +149,22 @@ def test_validate_writes_nothing(project: Path) -> None:
 
 
 def test_config_and_topology_do_not_import_cdktf() -> None:
-    """Validation and stack listing stay fast: neither loads the 10-second CDKTF binding."""
-    code = ("import sys; from landingzone.config import load_landing_zone; from landingzone.stacks import stack_specs;"
-            f" stack_specs(load_landing_zone({str(PROJECT)!r}));"
+    """Validation, stack listing and `landingzone graph` stay fast: none loads the 10-second CDKTF binding."""
+    code = ("import sys; from landingzone.config import load_landing_zone; from landingzone.topology import"
+            " stack_specs, waves; from landingzone.cli import main;"
+            f" waves(stack_specs(load_landing_zone({str(PROJECT)!r}))); main(['graph', '--root', {str(PROJECT)!r}]);"
             " loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('cdktf', 'jsii', 'constructs'));"
             " print(loaded)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == "[]"
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_without_delivery_config_synth_says_in_one_line_that_state_stays_local(project: Path, capsys) -> None:
+    (project / "config" / "delivery.yaml").unlink()
+    assert main(["synth", "--root", str(project), "--stack", "org", "--no-gates"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1] == ("landingzone: no config/delivery.yaml: every stack keeps local state, and there is no "
+                        "bootstrap stack (state bucket, deployer roles)")
+    assert sum("delivery.yaml" in line for line in lines) == 1
+    assert "local" in json.loads((project / "cdktf.out" / "stacks" / "org" / "cdk.tf.json").read_text())[
+        "terraform"]["backend"]

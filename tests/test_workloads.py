@@ -76,7 +76,7 @@ def test_disabling_the_workload_removes_its_stack_and_nothing_else(project: Path
     assert set(after) <= set(before)
     changed = sorted(str(p) for p in after if after[p] != before[p])
     # Only the documents that list every stack change, and only by forgetting the removed one.
-    assert changed == ["compliance.json", "compliance.md", "manifest.json"], changed
+    assert changed == ["compliance.json", "compliance.md", "graph.json", "graph.md", "manifest.json"], changed
     for name in changed:
         assert b"meeting-recorder-staging" in before[Path(name)]
         assert b"meeting-recorder-staging" not in after[Path(name)]

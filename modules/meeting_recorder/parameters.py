@@ -16,7 +16,18 @@ FARGATE_MEMORY_MIB: dict[float, range] = {
 }
 # Bedrock model IDs (`anthropic.claude-haiku-4-5-20251001-v1:0`), optionally behind a cross-region inference
 # profile's geography prefix (`us.`, `eu.`, `apac.`, `global.`).
-ModelId = Annotated[str, StringConstraints(pattern=r"^(?:(?:us|eu|apac|global)\.)?[a-z0-9-]+\.[a-z0-9.:-]+$")]
+MODEL_ID = r"^(?:(?:us|eu|apac|global)\.)?[a-z0-9-]+\.[a-z0-9.:-]+$"
+IMAGE_TAG = r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$"
+CRON = r"^cron\(.+\)$"
+PATTERN_HELP = {
+    MODEL_ID: "a Bedrock model ID like anthropic.claude-haiku-4-5-20251001-v1:0, optionally behind an inference "
+              "profile prefix (us., eu., apac., global.)",
+    IMAGE_TAG: "a container image tag: letters, digits and _ . -, up to 128 characters",
+    CRON: "an EventBridge cron expression like cron(0 2 * * ? *)",
+}
+ModelId = Annotated[str, StringConstraints(pattern=MODEL_ID)]
+
+
 def _firebase_project(value: str) -> str:
     if not re.fullmatch(r"[a-z][a-z0-9-]{4,28}[a-z0-9]", value):
         raise ValueError("is not a Firebase project ID (6-30 lowercase letters, digits and dashes, starting with a "
@@ -25,7 +36,7 @@ def _firebase_project(value: str) -> str:
 
 
 FirebaseProject = Annotated[str, AfterValidator(_firebase_project)]
-ImageTag = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
+ImageTag = Annotated[str, StringConstraints(pattern=IMAGE_TAG)]
 
 
 class Models(Strict):
@@ -59,7 +70,7 @@ class Transcoding(Strict):
 class Backup(Strict):
     """The meetings table's AWS Backup: daily at 02:00 UTC, kept 30 days, unless the manifest says otherwise."""
 
-    schedule: str = Field(default="cron(0 2 * * ? *)", pattern=r"^cron\(.+\)$")
+    schedule: str = Field(default="cron(0 2 * * ? *)", pattern=CRON)
     retention_days: int = Field(default=30, ge=1, le=36500)
 
 

@@ -17,10 +17,10 @@ from landingzone.config.security import Budget
 from landingzone.constructs.central_endpoints import HTTPS, endpoint_name
 from landingzone.constructs.cost_controls import CostControls
 from landingzone.constructs.naming import pin
+from landingzone.constructs.sources import SourceMap
+from landingzone.stacks.base import AccountProviders, account_stack
 from landingzone.stacks.network import ENDPOINTS_VPC
-from landingzone.stacks.providers import AccountProviders, account_stack
-from landingzone.stacks.sources import SourceMap
-from landingzone.stacks.topology import StackSpec
+from landingzone.topology import StackSpec
 from meeting_recorder.auth import SignIn
 from meeting_recorder.checks import BEDROCK
 from meeting_recorder.guardrail import Guardrail

@@ -4,34 +4,46 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from landingzone.cli_format import table
 from landingzone.config import LandingZone
-from landingzone.errors import ConfigError, Problem
+from landingzone.errors import UsageError
 from landingzone.local.runner import StackRun, default_workers
-from landingzone.stacks.topology import StackSpec
+from landingzone.topology import StackSpec
 
-EXIT_OK, EXIT_FAILED = 0, 1
+EXIT_OK, EXIT_FAILED, EXIT_ENVIRONMENT = 0, 1, 4
+EXIT_INTERRUPTED = 130  # the shell's code for a run ended by SIGINT
 
 
-def run_local(command: str, lz: LandingZone, specs: Sequence[StackSpec], root: Path, *, local: bool,
-              workers: int | None) -> int:
+def require_local(command: str, local: bool) -> None:
+    if not local:
+        raise UsageError(f"{command}: only --local is supported: real AWS accounts are deployed by Terraform or "
+                         "Spacelift from cdktf.out")
+
+
+def run_up(lz: LandingZone, specs: Sequence[StackSpec], root: Path, *, workers: int | None) -> int:
+    return _timed("up", lambda: _up(lz, specs, root, workers))
+
+
+def run_down(root: Path) -> int:
+    """`down --local` reads no configuration: it must work when the configuration no longer validates."""
+    return _timed("down", lambda: _down(root))
+
+
+def _timed(command: str, run: Callable[[], int]) -> int:
     from landingzone.gates.terraform import TerraformUnavailable
     from landingzone.local.server import LocalAwsError
 
-    if not local:
-        raise ConfigError([Problem(command, 0, "", "only --local is supported: real AWS accounts are deployed by "
-                                   "Terraform or Spacelift from cdktf.out")])
     started = time.perf_counter()
     try:
-        code = _up(lz, specs, root, workers) if command == "up" else _down(root)
+        code = run()
     except (TerraformUnavailable, LocalAwsError) as exc:
         print(f"landingzone: {command} --local: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    print(f"landingzone: {command} --local {'done' if code == EXIT_OK else 'FAILED'} in "
-          f"{time.perf_counter() - started:.0f} s")
+        return EXIT_ENVIRONMENT
+    verdict = {EXIT_OK: "done", EXIT_INTERRUPTED: "INTERRUPTED"}.get(code, "FAILED")
+    print(f"landingzone: {command} --local {verdict} in {time.perf_counter() - started:.0f} s")
     return code
 
 
@@ -61,6 +73,9 @@ def _up(lz: LandingZone, specs: Sequence[StackSpec], root: Path, workers: int | 
         rows.append((name, accounts.get(name, "?"), run.status, str(run.resources), f"{run.seconds:.1f}",
                      "-" if replan is None else "no changes" if replan.ok else "CHANGES"))
     lines += table(rows)
+    if result.server_lost:
+        lines.append(f"FAILED: {result.server_lost}; the next `landingzone up --local` starts a new one and "
+                     "applies everything again")
     lines += _details("apply", result.applied.values()) + _details("re-plan", result.replanned.values())
     if result.checks:
         passed = sum(c.ok for c in result.checks)
@@ -73,6 +88,10 @@ def _up(lz: LandingZone, specs: Sequence[StackSpec], root: Path, workers: int | 
                                                       for c in result.checks)]) + "\n")
     print(f"the local AWS keeps running: AWS_ENDPOINT_URL={result.endpoint} aws organizations list-accounts; "
           f"`landingzone down --local` removes it; report: {report}")
+    if result.interrupted:
+        print("landingzone: interrupted: running stacks were stopped cleanly and the rest not attempted; "
+              "`landingzone up --local` continues from here", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return EXIT_OK if result.ok else EXIT_FAILED
 
 

@@ -18,11 +18,21 @@ protected := {
 	"aws_cloudtrail": "a CloudTrail trail",
 	"aws_ec2_transit_gateway": "a Transit Gateway",
 	"aws_vpc": "a VPC",
+	# The bootstrap stack's deployer roles: without them no stack's provider can sign in to its account.
+	"aws_cloudformation_stack_set": "the deployer roles' StackSet",
+	"aws_cloudformation_stack_set_instance": "the deployer roles in the member accounts",
 }
+
+# Protected by address where the type also holds resources that may come and go (roles of workloads).
+protected_addresses := {"aws_iam_role.iam_role_deployer": "the management account's deployer role"}
+
+kind_of(change) := protected[change.type]
+
+kind_of(change) := protected_addresses[change.address] if not protected[change.type]
 
 deny contains msg if {
 	some change in input.terraform.resource_changes
-	kind := protected[change.type]
+	kind := kind_of(change)
 	object.get(change, "mode", "managed") == "managed"
 	"delete" in change.change.actions
 	not allowed(change.address)

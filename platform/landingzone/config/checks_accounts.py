@@ -52,6 +52,7 @@ def check_accounts(org: OrganizationConfig, src: Source, accounts: Sequence[tupl
     ou_paths = [ou.path for ou in org.organizational_units]
     names: dict[str, str] = {}
     emails: dict[str, str] = {}
+    ids: dict[str, str] = {}
     management = org.core_accounts.management
     for manifest, msrc in accounts:
         if manifest.name in names:
@@ -63,6 +64,11 @@ def check_accounts(org: OrganizationConfig, src: Source, accounts: Sequence[tupl
             problems.append(msrc.problem(("email",), f"'{manifest.email}' is already the email of {emails[email]}; "
                                          "AWS requires a different email per account"))
         emails.setdefault(email, f"{msrc.file}:{msrc.line(('email',))}")
+        if manifest.id is not None and manifest.id in ids:
+            problems.append(msrc.problem(("id",), f"account {manifest.id} is already adopted by {ids[manifest.id]}; "
+                                         "one AWS account is one manifest"))
+        elif manifest.id is not None:
+            ids[manifest.id] = f"{msrc.file}:{msrc.line(('id',))}"
         problems += _check_ou(manifest, msrc, ou_paths, management)
     for role, name in org.core_accounts:
         if name not in names and name not in unreadable:

@@ -16,11 +16,13 @@ from landingzone.config.identity import (
     address_part,
     selected_accounts,
 )
+from landingzone.config.json_source import read_json
 from landingzone.config.model import Account
 from landingzone.config.organization import OrganizationConfig
+from landingzone.config.policy_checks import IDENTITY, check_document
 from landingzone.config.scp import minify
+from landingzone.config.source import Source, project_file
 from landingzone.config.uniqueness import unique
-from landingzone.config.yaml_source import Source, project_file, read_json
 from landingzone.errors import Problem
 
 IDENTITY_FILE = "config/identity.yaml"
@@ -113,16 +115,18 @@ def check_policy_file(src: Source, loc: Loc, file: str, root: Path, limit: int =
                               missing="relative to the project root")
     if unreadable:
         return [unreadable]
-    data, _, problems = read_json((root / file).resolve(), file)
-    if problems:
+    policy, problems = read_json((root / file).resolve(), file)
+    if policy is None or problems:
         return problems
+    data = policy.data
     if not isinstance(data, dict) or "Statement" not in data:
         return [Problem(file, 1, "", "is not an IAM policy: expected an object with Version and Statement")]
+    problems = check_document(policy, data, IDENTITY)
     size = len(minify(data))  # what synth uploads
     if size > limit:
-        return [Problem(file, 1, "", f"is {size:,} characters once whitespace is removed; IAM allows {limit:,} "
-                        "of inline policy per role (split it, or use managed policies)")]
-    return []
+        problems.append(Problem(file, 1, "", f"is {size:,} characters once whitespace is removed; IAM allows "
+                                f"{limit:,} of inline policy per role (split it, or use managed policies)"))
+    return problems
 
 
 def check_saml(root: Path, manifests: Sequence[tuple[AccountManifest, Source]], has_identity: bool

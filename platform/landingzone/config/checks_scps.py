@@ -8,10 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from landingzone.config.checks_accounts import ORG_FILE, known
+from landingzone.config.lockout import Principal
 from landingzone.config.model import ROOT, target_keys
 from landingzone.config.organization import OrganizationConfig, Targets
 from landingzone.config.scp import RenderedScp, render_scp
-from landingzone.config.yaml_source import Source, project_file
+from landingzone.config.source import Source, project_file
 from landingzone.errors import Problem
 
 FULL_AWS_ACCESS = "FullAWSAccess"
@@ -31,6 +32,7 @@ def check_scps(org: OrganizationConfig, src: Source, root: Path,
         problems.append(src.problem(("scp_parameters", name), f"'{name}' is built in (from organization.{name}); "
                                     "set it there, so the region checks see the same value the SCPs get"))
     seen: set[str] = set()
+    principals = protected_principals(org)
     for index, policy in enumerate(org.service_control_policies):
         loc = ("service_control_policies", index)
         if policy.name in seen:
@@ -42,7 +44,7 @@ def check_scps(org: OrganizationConfig, src: Source, root: Path,
         if unreadable:
             problems.append(unreadable)
             continue
-        scp, scp_problems = render_scp(policy, root, params)
+        scp, scp_problems = render_scp(policy, root, params, principals)
         problems += scp_problems
         if scp:
             rendered.append(scp)
@@ -50,6 +52,35 @@ def check_scps(org: OrganizationConfig, src: Source, root: Path,
         problems += _check_targets(org, src, ("external_scps", index, "attach_to"), external.attach_to, account_names)
     problems += check_quota(org, src)
     return rendered, problems
+
+
+def protected_principals(org: OrganizationConfig) -> list[Principal]:
+    """The roles no SCP may lock out: the deployer, the break-glass role, and scp_parameters.exempt_role_arns."""
+    settings = org.organization
+    found = [Principal(f"the deployer role {settings.deployer_role}", f"arn:aws:iam::*:role/{settings.deployer_role}")]
+    if settings.break_glass_role:
+        found.append(Principal(f"the break-glass role {settings.break_glass_role}",
+                               f"arn:aws:iam::*:role/{settings.break_glass_role}"))
+    exempt = org.scp_parameters.get("exempt_role_arns", [])
+    for arn in [exempt] if isinstance(exempt, str) else exempt:
+        if arn not in (p.arn for p in found):
+            found.append(Principal(f"{arn} (scp_parameters.exempt_role_arns)", arn))
+    return found
+
+
+def scp_warnings(org: OrganizationConfig, src: Source) -> list[Problem]:
+    """SCPs attached to the management account, where AWS never applies them."""
+    management = org.core_accounts.management
+    warnings = []
+    for section in ("service_control_policies", "external_scps"):
+        for index, policy in enumerate(getattr(org, section)):
+            if management in policy.attach_to.accounts:
+                loc = (section, index, "attach_to", "accounts", policy.attach_to.accounts.index(management))
+                warnings.append(src.problem(loc, f"warning: '{management}' is the management account, where SCPs "
+                                            "never apply (they restrict member accounts only), so this attachment "
+                                            "protects nothing; guard the management account with IAM policies and "
+                                            "by keeping workloads out of it"))
+    return warnings
 
 
 def _check_targets(org: OrganizationConfig, src: Source, loc: tuple[Any, ...], targets: Targets,

@@ -9,10 +9,13 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from landingzone.config.account import AccountManifest
+from landingzone.config.delivery import DeliveryConfig
 from landingzone.config.identity import IdentityConfig
 from landingzone.config.network import NetworkConfig
 from landingzone.config.organization import OrganizationConfig, Targets
 from landingzone.config.scp import RenderedScp
+from landingzone.config.suppressions import Suppressions
+from landingzone.errors import Problem
 
 ROOT = "Root"
 
@@ -49,6 +52,16 @@ class LandingZone:
     scps: tuple[RenderedScp, ...]
     network: NetworkConfig | None = None
     identity: IdentityConfig | None = None  # config/identity.yaml, which is optional
+    suppressions: Suppressions = Suppressions()  # policies/checkov/suppressions.yaml, validated with the rest
+    warnings: tuple[Problem, ...] = ()  # mistakes that change nothing AWS does, but say the config means otherwise
+    notes: tuple[str, ...] = ()  # files in accounts/ that were skipped, and why
+    delivery: DeliveryConfig | None = None  # config/delivery.yaml, which is optional
+
+    @property
+    def deployer_role(self) -> str:
+        """The role every stack's provider assumes in its account."""
+        named = self.delivery.deployer.role_name if self.delivery else None
+        return named or self.organization.organization.deployer_role
 
     @property
     def ou_paths(self) -> tuple[str, ...]:
@@ -65,7 +78,6 @@ class LandingZone:
         """Accounts the organization creates or adopts: all but the management account and decommissioned ones."""
         management = self.organization.core_accounts.management
         return tuple(a for a in self.accounts if a.name != management and not a.decommissioned)
-
 
     def spokes(self) -> tuple[Account, ...]:
         """Active accounts with a VPC on the hub."""

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
 
 from landingzone.config.types import NAME_PATTERN, LogRetentionDays, Region, Strict
 
 SegmentName = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
+
+
+def _short_service(value: str) -> str:
+    """`com.amazonaws.us-east-1.sts` and `sts.us-east-1.amazonaws.com` name the service the short way round."""
+    full = re.fullmatch(r"com\.amazonaws\.(?:vpce\.)?[a-z]{2}(?:-gov)?-[a-z]+-\d\.(.+)", value)
+    dns = re.fullmatch(r"(.+)\.[a-z]{2}(?:-gov)?-[a-z]+-\d\.amazonaws\.com", value)
+    if full or dns:
+        short = (full or dns).group(1)
+        raise ValueError(f"is the service's full name; write the short name '{short}' (landingzone adds "
+                         "com.amazonaws.<region>. itself, and the full name would be doubled)")
+    return value
+
+
 # Interface endpoint services are named after the API's DNS label: `bedrock-runtime`, `secretsmanager`.
-EndpointService = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]{0,62}$")]
+EndpointService = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]{0,62}$"),
+                            AfterValidator(_short_service)]
 Cidr = Annotated[str, StringConstraints(pattern=r"^\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}$")]
 AzId = Annotated[str, StringConstraints(pattern=r"^[a-z]+\d+-az\d+$")]  # use1-az1: a zone ID, not a zone name
 

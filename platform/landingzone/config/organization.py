@@ -48,6 +48,10 @@ class OrganizationSettings(Strict):
                            "ID: it is adopted with an import block. Left out: the org stack creates one.")
     deployer_role: str = Field(default="LandingZoneDeployer", pattern=r"^[\w+=,.@-]{1,64}$", description="Role "
                                "each stack's provider assumes in its account, where the account ID is known.")
+    break_glass_role: str | None = Field(default=None, pattern=r"^[\w+=,.@-]{1,64}$", description="The role people "
+                                         "use when everything else fails, in every account; validation refuses an "
+                                         "SCP that would lock it out. Left out: only the deployer role and "
+                                         "scp_parameters.exempt_role_arns are protected.")
     home_region: Region = Field(description="Region of the management stacks' providers; must be allowed.")
     allowed_regions: tuple[Region, ...] = Field(min_length=1, description="Regions the region-deny SCP allows.")
     service_access_principals: tuple[str, ...] = Field(

@@ -8,20 +8,30 @@ from typing import Annotated
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from landingzone.config.regions import region_problem
+
 AWS_ACCOUNT_EMAIL_MAX = 64
 
 NAME_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$"
 OU_SEGMENT = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?"
-REGION_PATTERN = r"^[a-z]{2}(?:-gov)?-[a-z]+-\d$"
 TAG_KEY_PATTERN = r"^(?!aws:)[\w .:/=+@-]{1,128}$"
 TAG_VALUE_PATTERN = r"^[\w .:/=+@-]{0,256}$"
+
+
+
+def _region(value: str) -> str:
+    reason = region_problem(value)
+    if reason:
+        raise ValueError(reason)
+    return value
+
 
 # Names become Terraform addresses (`aws_organizations_account.account_log-archive`), so they are kept to
 # characters that map one-to-one onto an identifier: no underscores, which we use as a separator.
 AccountName = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
 PolicyName = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
 OuPath = Annotated[str, StringConstraints(pattern=rf"^{OU_SEGMENT}(?:/{OU_SEGMENT})*$")]
-Region = Annotated[str, StringConstraints(pattern=REGION_PATTERN)]
+Region = Annotated[str, AfterValidator(_region)]
 AccountId = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
 TagKey = Annotated[str, StringConstraints(pattern=TAG_KEY_PATTERN)]
 TagValue = Annotated[str, StringConstraints(pattern=TAG_VALUE_PATTERN)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib.metadata import entry_points
 from typing import Any
@@ -49,6 +49,10 @@ class Workload:
     check: Callable[[WorkloadCheck], list[Problem]] | None = None
     # Stacks the workload reads at plan time besides its account's baseline (the hub's endpoints, say).
     reads: tuple[str, ...] = ()
+    # The IAM role names the workload's stack creates in its account, so validation can refuse a clash.
+    roles: Callable[[BaseModel, OrganizationConfig], Sequence[str]] | None = None
+    # Plain words for the regular expressions its parameters use, so no message shows a raw pattern.
+    pattern_help: Mapping[str, str] = field(default_factory=dict)
 
 
 @cache
@@ -86,6 +90,14 @@ def check_workloads(org: OrganizationConfig, network: NetworkConfig | None,
     return enabled, problems
 
 
+def workload_roles(org: OrganizationConfig, enabled: Mapping[str, Mapping[str, BaseModel]]
+                   ) -> dict[str, dict[str, Sequence[str]]]:
+    """Account -> workload -> the IAM role names that workload creates there."""
+    known = available_workloads()
+    return {account: {name: known[name].roles(params, org) for name, params in workloads.items()
+                      if known[name].roles is not None} for account, workloads in enabled.items()}
+
+
 def _unknown(name: str, known: Mapping[str, Workload]) -> str:
     hint = difflib.get_close_matches(name, list(known), n=1)
     guess = f"; did you mean '{hint[0]}'?" if hint else ""
@@ -99,7 +111,6 @@ def _parameters(workload: Workload, raw: Any, src: Source) -> tuple[BaseModel | 
         return workload.parameters.model_validate(raw if raw is not None else {}), []
     except ValidationError as exc:
         # The parameters are checked on their own, so their key paths are re-rooted under `workloads.<name>`.
-        inner = Source(src.file, raw, {loc[2:]: line for loc, line in src.lines.items() if loc[:2] == prefix})
-        inner.lines.setdefault((), src.line(prefix))
-        return None, [Problem(p.file, p.line, src.path(prefix) + ("." + p.path if p.path else ""), p.message)
-                      for p in problems_from(exc, inner, workload.parameters)]
+        inner = src.subtree(prefix, raw)
+        return None, [replace(p, path=src.path(prefix) + ("." + p.path if p.path else ""))
+                      for p in problems_from(exc, inner, workload.parameters, workload.pattern_help)]

@@ -1,105 +1,79 @@
-"""YAML and JSON files read into plain data, with the line of every key and item remembered.
+"""YAML files read into plain data, with the line of every key and item remembered.
 
 PyYAML's composed nodes carry their start marks; we build the data ourselves from them so that each
-key path maps to a line, and so that a duplicated key is an error instead of a silent overwrite.
+key path maps to a line, so that a duplicated key is an error instead of a silent overwrite, and so that
+nesting, alias expansion and the text of odd scalars stay within bounds we can explain.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from landingzone.config.source import IDENTITY_KEYS, Loc, Source, project_file, read_as
+from landingzone.config.text import invisible_characters, read_text, yaml_code
+from landingzone.config.yaml_errors import syntax_problem
 from landingzone.errors import Problem
 
-Loc = tuple[str | int, ...]
+__all__ = ["IDENTITY_KEYS", "MAX_DEPTH", "MAX_VALUES", "Loc", "Source", "project_file", "read_yaml"]
 
 # libyaml's parser, where PyYAML was built with it, reads several times faster and keeps the same marks.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-# Keys that name a list item, in order of preference: `accounts[name=prod]` reads better than `accounts[3]`.
-IDENTITY_KEYS = ("name", "path", "key")
-
-
-@dataclass
-class Source:
-    """One file's data and the 1-based line of every key path in it."""
-
-    file: str
-    data: Any
-    lines: dict[Loc, int] = field(default_factory=dict)
-
-    def line(self, loc: Iterable[str | int]) -> int:
-        """The line of `loc`, or of its nearest ancestor that has one."""
-        loc = tuple(loc)
-        while loc:
-            if loc in self.lines:
-                return self.lines[loc]
-            loc = loc[:-1]
-        return self.lines.get((), 1)
-
-    def path(self, loc: Iterable[str | int]) -> str:
-        """Render a key path, naming list items by their identity key where they have one."""
-        parts: list[str] = []
-        node = self.data
-        for part in loc:
-            if isinstance(part, int):
-                item = node[part] if isinstance(node, list) and part < len(node) else None
-                ident = _identity(item)
-                parts.append(f"[{ident}]" if ident else f"[{part}]")
-                node = item
-            else:
-                parts.append(f".{part}" if parts else str(part))
-                node = node.get(part) if isinstance(node, dict) else None
-        return "".join(parts)
-
-    def problem(self, loc: Iterable[str | int], message: str) -> Problem:
-        loc = tuple(loc)
-        return Problem(self.file, self.line(loc), self.path(loc), message)
-
-
-def _identity(item: Any) -> str | None:
-    if isinstance(item, dict):
-        for key in IDENTITY_KEYS:
-            if isinstance(item.get(key), str | int):
-                return f"{key}={item[key]}"
-    return None
+MAX_VALUES = 200_000  # after aliases are expanded: a "billion laughs" file stops here, not in memory
+MAX_DEPTH = 50  # levels of nesting: the deepest config needs a dozen; walkers stay far from recursion limits
+_MERGE = "tag:yaml.org,2002:merge"
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{kind}" for kind in
+                        ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge"))
 
 
 def read_yaml(path: Path, display: str) -> tuple[Source | None, list[Problem]]:
     """Read one YAML file. Returns the source, or None and the problems that made it unreadable."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(display, 0, "", f"cannot be read ({exc})")]
+    text, problems = read_text(path, display)
+    if text is None:
+        return None, problems
+    problems = invisible_characters(text, display, yaml_code)
+    if problems:
+        return None, problems
+    return parse_yaml(text, display)
+
+
+def parse_yaml(text: str, display: str) -> tuple[Source | None, list[Problem]]:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
-        source = Source(display, None)
+        source = Source(display, None, text=text)
         problems: list[Problem] = []
         source.data = _Builder(loader, source, problems).build(node, ()) if node is not None else {}
         return source, problems
     except _TooLarge:
         return None, [Problem(display, 0, "", f"holds more than {MAX_VALUES:,} values once aliases are expanded")]
+    except _TooDeep as deep:
+        return None, [_too_deep(display, text, deep.mark)]
+    except RecursionError:
+        return None, [Problem(display, 0, "", f"nests deeper than {MAX_DEPTH} levels")]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 0
-        return None, [Problem(display, line, "", f"is not valid YAML: {exc.problem or exc.context}")]
+        if "maximum nesting depth" in str(exc.problem):
+            return None, [_too_deep(display, text, exc.problem_mark)]
+        return None, [syntax_problem(exc, text, display)]
     finally:
         loader.dispose()
 
 
-MAX_VALUES = 200_000  # after aliases are expanded: a "billion laughs" file stops here, not in memory
+def _too_deep(display: str, text: str, mark: Any) -> Problem:
+    line = mark.line + 1 if mark else 0
+    source = text.split("\n")[line - 1] if line else ""
+    return Problem(display, line, "", f"nests deeper than {MAX_DEPTH} levels here; no landingzone file needs "
+                   "more than a dozen (is a bracket or an indentation repeated?)", (mark.column + 1) if mark else 0,
+                   source)
 
 
 class _Builder:
-    """Plain data from composed nodes, recording lines; refuses non-string keys and runaway aliases."""
+    """Plain data from composed nodes, recording places; refuses non-string keys and runaway aliases."""
 
-    def __init__(self, loader: yaml.SafeLoader, src: Source, problems: list[Problem]) -> None:
+    def __init__(self, loader: Any, src: Source, problems: list[Problem]) -> None:
         self.loader, self.src, self.problems = loader, src, problems
         self.active: set[int] = set()
         self.count = 0
@@ -108,15 +82,27 @@ class _Builder:
         self.count += 1
         if self.count > MAX_VALUES:
             raise _TooLarge
+        if len(loc) > MAX_DEPTH:
+            raise _TooDeep(node.start_mark)
         self.src.lines.setdefault(loc, node.start_mark.line + 1)
+        self.src.values.setdefault(loc, (node.start_mark.line + 1, node.start_mark.column + 1))
         if id(node) in self.active:
+            self.src.flagged.add(self.src.path(loc))
             self.problems.append(self.src.problem(loc, "an alias refers to itself; YAML aliases must not nest "
                                                   "inside their own anchor"))
+            return None
+        if node.tag not in _PLAIN_TAGS:  # `!Ref`, `!Sub`, `!!python/object`: other tools' YAML extensions
+            self.src.flagged.add(self.src.path(loc))
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            self.problems.append(Problem(self.src.file, node.start_mark.line + 1, self.src.path(loc),
+                                         f"the tag {tag} means nothing to landingzone (it is another tool's "
+                                         "YAML extension); write the value itself",
+                                         node.start_mark.column + 1, self.src.source_line(node.start_mark.line + 1)))
             return None
         self.active.add(id(node))
         try:
             if isinstance(node, yaml.MappingNode):
-                return self._mapping(node, loc)
+                return self._mapping(node, loc, frozenset())
             if isinstance(node, yaml.SequenceNode):
                 return [self.build(item, (*loc, i)) for i, item in enumerate(node.value)]
             return self._scalar(node, loc)
@@ -125,58 +111,68 @@ class _Builder:
 
     def _scalar(self, node: yaml.Node, loc: Loc) -> Any:
         try:
-            return self.loader.construct_object(node, deep=True)
+            value = self.loader.construct_object(node, deep=True)
         except (ValueError, yaml.constructor.ConstructorError) as exc:
             # 2027-13-01 looks like a date to YAML, and constructing it raises
+            reason = exc.problem if isinstance(exc, yaml.MarkedYAMLError) else str(exc)
+            self.src.flagged.add(self.src.path(loc))
             self.problems.append(Problem(self.src.file, node.start_mark.line + 1, self.src.path(loc),
-                                         f"{node.value!r} cannot be read ({exc}); quote it if it is meant as text"))
+                                         f"{node.value!r} cannot be read ({reason}); quote it if it is meant as "
+                                         "text"))
             return node.value
+        if not isinstance(value, str):
+            self.src.raw[loc] = node.value
+        return value
 
-    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[str, Any]:
-        self.loader.flatten_mapping(node)  # resolves `<<: *anchor` merge keys
+    def _mapping(self, node: yaml.MappingNode, loc: Loc, skip: frozenset[str]) -> dict[str, Any]:
+        """A mapping's own keys, then those of its `<<: *anchor` merges that it does not set itself (YAML's merge
+        key: the mapping's own keys win, then the merged ones in the order listed). `skip` holds keys an
+        enclosing mapping already set."""
         out: dict[str, Any] = {}
+        merges: list[yaml.Node] = []
         for key_node, value_node in node.value:
-            key = self._scalar(key_node, loc)
-            line = key_node.start_mark.line + 1
-            if not isinstance(key, str):
-                self.problems.append(Problem(self.src.file, line, self.src.path(loc), f"key {key_node.value!r} is "
-                                             f"read as {type(key).__name__}, not text (YAML turns on/off/yes/no, "
-                                             "numbers and ~ into other types); quote it"))
+            if key_node.tag == _MERGE:
+                merges += value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                continue
+            key = self._key(key_node, loc)
+            if key is None or key in skip:
                 continue
             child = (*loc, key)
             if key in out:
-                self.problems.append(Problem(self.src.file, line, self.src.path(child),
+                self.problems.append(Problem(self.src.file, key_node.start_mark.line + 1, self.src.path(child),
                                              f"key is given twice (first on line {self.src.lines.get(child)}); "
-                                             "keep one"))
+                                             "keep one", key_node.start_mark.column + 1,
+                                             self.src.source_line(key_node.start_mark.line + 1)))
                 continue
-            self.src.lines[child] = line
+            self.src.lines[child] = key_node.start_mark.line + 1
             out[key] = self.build(value_node, child)
+        for merged in merges:
+            if not isinstance(merged, yaml.MappingNode):
+                self.problems.append(self.src.problem(loc, "'<<' merges mappings only; it refers to something "
+                                                      "else here"))
+                continue
+            out.update(self._mapping(merged, loc, skip | frozenset(out)))
         return out
+
+    def _key(self, key_node: yaml.Node, loc: Loc) -> str | None:
+        key = self._scalar(key_node, loc) if isinstance(key_node, yaml.ScalarNode) else None
+        if isinstance(key, str):
+            return key
+        if isinstance(key_node, yaml.ScalarNode):
+            what = f"key {key_node.value!r} is read as {read_as(key, key_node.value)}"
+        else:
+            what = "a list or mapping is used as a key"
+        self.problems.append(Problem(self.src.file, key_node.start_mark.line + 1, self.src.path(loc),
+                                     f"{what}, not text (YAML turns on/off/yes/no, numbers and ~ into other types); "
+                                     "quote it"))
+        return None
 
 
 class _TooLarge(Exception):
     pass
 
 
-def read_json(path: Path, display: str) -> tuple[Any, str, list[Problem]]:
-    """Read a JSON document; returns (data, text, problems)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, "", [Problem(display, 0, "", f"cannot be read ({exc})")]
-    try:
-        return json.loads(text), text, []
-    except json.JSONDecodeError as exc:
-        return None, text, [Problem(display, exc.lineno, "", f"is not valid JSON: {exc.msg} (column {exc.colno})")]
-
-
-def project_file(src: Source, loc: Iterable[str | int], file: str, root: Path, *, missing: str,
-                 outside: str = "") -> Problem | None:
-    """Why a file a config names cannot be read, or None: it must exist and stay inside the project, so a
-    config cannot make synth read (and publish into Terraform) a file from elsewhere on the machine."""
-    path = (root / file).resolve()
-    if not path.is_relative_to(root):
-        return src.problem(loc, f"'{file}' is outside the project" + (f"; {outside}" if outside else ""))
-    if not path.is_file():
-        return src.problem(loc, f"'{file}' does not exist ({missing})")
-    return None
+class _TooDeep(Exception):
+    def __init__(self, mark: Any) -> None:
+        super().__init__("too deep")
+        self.mark = mark

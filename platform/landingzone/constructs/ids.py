@@ -12,11 +12,6 @@ def logical_id(*parts: str) -> str:
     return "_".join(_UNSAFE.sub("_", part) for part in parts)
 
 
-def account_id_local(account: str) -> str:
-    """The Terraform local holding an account's ID in stacks that look it up (`account_id_log_archive`)."""
-    return "account_id_" + account.replace("-", "_")  # names have no `_`, so this stays one-to-one
-
-
 def hub_name(organization: str) -> str:
     """The hub's Name tag, by which spoke stacks look it up (the ID is not known until it exists)."""
     return f"{organization}-hub"

@@ -16,6 +16,7 @@ BUILDERS: tuple[str, ...] = (
     "landingzone.documents.identity_runbook:build_identity_runbook",
     "landingzone.documents.network_diagram:network_diagram",
     "landingzone.documents.compliance:build_compliance",
+    "landingzone.documents.stack_graph:build_stack_graph",
 )
 
 

@@ -74,13 +74,18 @@ def scan_stacks(stacks: Mapping[str, Path], checks_dir: Path, required_tags: Seq
 
 def _scan_batch(files: Mapping[str, Path], checks_dir: Path, required_tags: Sequence[str],
                 sources: Mapping[str, Mapping[str, str]]) -> dict[str, GateReport]:
-    texts = {name: path.read_text() for name, path in files.items()}
-    cwd = Path(os.path.commonpath([str(path.parent) for path in files.values()]))
-    relative = {name: os.path.relpath(path, cwd) for name, path in files.items()}
+    documents = {name: _document(path.read_text()) for name, path in files.items()}
+    texts = {name: checkov_view(doc) if isinstance(doc, dict) else files[name].read_text()
+             for name, doc in documents.items()}
+    relative = {name: f"{name}/cdk.tf.json" for name in files}
     with tempfile.TemporaryDirectory(prefix="landingzone-checkov-") as scratch:
+        cwd = Path(scratch) / "stacks"
+        for name, text in texts.items():
+            (cwd / name).mkdir(parents=True)
+            (cwd / relative[name]).write_text(text)
         # keyed the way checkov names a file to a check: "/" + its path relative to the working folder
         tags_file = Path(scratch) / "default-tags.json"
-        tags_file.write_text(json.dumps({f"/{relative[name]}": _default_tags(text) for name, text in texts.items()}))
+        tags_file.write_text(json.dumps({f"/{relative[name]}": _default_tags(doc) for name, doc in documents.items()}))
         env = {**os.environ, REQUIRED_TAGS_ENV: json.dumps(list(required_tags)), DEFAULT_TAGS_ENV: str(tags_file),
                "LOG_LEVEL": "WARNING", "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}
         command = [checkov_binary(), "--framework", "terraform_json", "--skip-download",
@@ -140,6 +145,17 @@ def _read_results(result: subprocess.CompletedProcess[str], stack_of: _StackOf, 
     return {name: GateReport(tuple(sorted(findings[name])), checks_run[name]) for name in stacks}
 
 
+def checkov_view(document: Mapping[str, Any]) -> str:
+    """The stack as checkov is given it: without its `import` blocks and the plain values of its `terraform`
+    block (`required_version`). checkov 3.3's terraform_json parser reads every entry there as a block, fails
+    the whole file on a plain value, and then checks nothing at all; it has no check on either. Findings are
+    placed by this text's own lines (`resource_lines`)."""
+    view = {key: value for key, value in document.items() if key != "import"}
+    if isinstance(view.get("terraform"), dict):
+        view["terraform"] = {key: value for key, value in view["terraform"].items() if isinstance(value, dict)}
+    return json.dumps(view, indent=2)
+
+
 def resource_lines(text: str) -> dict[int, str]:
     """Line of each resource block (`"name": {` under `"type": {` under `"resource"`) to its address.
 
@@ -172,11 +188,14 @@ def _finding(stack: str, item: dict[str, Any], sources: Mapping[str, str], block
     return Finding("checkov", stack, item["check_id"], address, message, sources.get(address, ""))
 
 
-def _default_tags(text: str) -> dict[str, str]:
+def _document(text: str) -> Any:
     try:
-        document = json.loads(text)
+        return json.loads(text)
     except ValueError:
-        return {}  # checkov reports the file as unparseable
+        return None  # given to checkov as it is, which reports it as unparseable
+
+
+def _default_tags(document: Any) -> dict[str, str]:
     providers = document.get("provider", {}).get("aws", []) if isinstance(document, dict) else []
     tags: dict[str, str] = {}
     for provider in providers if isinstance(providers, list) else [providers]:

@@ -25,6 +25,13 @@ PROTECTED = {
     "aws_cloudtrail": "a CloudTrail trail",
     "aws_ec2_transit_gateway": "a Transit Gateway",
     "aws_vpc": "a VPC",
+    # The bootstrap stack's deployer roles: without them no stack's provider can sign in to its account.
+    "aws_cloudformation_stack_set": "the deployer roles' StackSet",
+    "aws_cloudformation_stack_set_instance": "the deployer roles in the member accounts",
+}
+# Protected by address where the type also holds resources that may come and go (roles of workloads).
+PROTECTED_ADDRESSES = {
+    "aws_iam_role.iam_role_deployer": "the management account's deployer role",
 }
 CHECK_ID = "LZ_PLAN_SAFETY"
 
@@ -39,7 +46,7 @@ def check_plan(plan: Mapping[str, Any], allow: Sequence[str], stack: str = "",
                sources: Mapping[str, str] | None = None) -> GateReport:
     findings = []
     for change in plan.get("resource_changes", []):
-        kind = PROTECTED.get(change.get("type", ""))
+        kind = PROTECTED.get(change.get("type", "")) or PROTECTED_ADDRESSES.get(change.get("address", ""))
         actions = change.get("change", {}).get("actions", [])
         if kind is None or "delete" not in actions or change.get("mode", "managed") != "managed":
             continue

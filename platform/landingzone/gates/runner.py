@@ -13,18 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from landingzone.config import LandingZone
-from landingzone.errors import ConfigError, Problem
+from landingzone.errors import UsageError
 from landingzone.gates.cache import GateCache, cache_path, stack_key
 from landingzone.gates.checkov_gate import CHECKS_DIR, scan_stacks
 from landingzone.gates.checkov_gate import RUN_ERRORS as CHECKOV_RUN_ERRORS
 from landingzone.gates.findings import GateReport, Status
 from landingzone.gates.fingerprints import checkov_fingerprint, terraform_fingerprint
-from landingzone.gates.suppressions import apply_suppressions, load_suppressions
+from landingzone.gates.suppressions import apply_suppressions
 from landingzone.gates.terraform import USER_CACHE
 from landingzone.gates.terraform_batch import RUN_ERRORS as TERRAFORM_RUN_ERRORS
 from landingzone.gates.terraform_batch import validate_each
 from landingzone.output import SOURCES_FILE, stack_folders
-from landingzone.stacks.topology import stack_specs
+from landingzone.topology import stack_specs
 
 CHECKOV, VALIDATE = "checkov", "terraform validate"
 
@@ -63,7 +63,6 @@ def run_gates(lz: LandingZone, outdir: Path, *, validate: bool = True, stacks: S
     if not use_cache:
         cache.entries.clear()  # results are not reused; what last passed (for --changed) still counts
     selected = select_stacks(folders, stacks, cache if changed else None)
-    suppressions = load_suppressions(lz.root)
     gates = [_checkov_gate(lz, folders, selected)]
     if validate:
         # Only stacks whose providers the offline mirror holds: not `entra` (azuread), see StackSpec.validate.
@@ -75,7 +74,7 @@ def run_gates(lz: LandingZone, outdir: Path, *, validate: bool = True, stacks: S
                             strict=True))
     partial = len(selected) != len(folders)
     reports = {name: report for name, (report, _, _) in outcomes.items()}
-    findings = apply_suppressions(list(reports[CHECKOV].findings), suppressions, dt.date.today(), stale=not partial)
+    findings = apply_suppressions(list(reports[CHECKOV].findings), lz.suppressions, dt.date.today(), stale=not partial)
     reports[CHECKOV] = GateReport(tuple(sorted(findings)), reports[CHECKOV].checks_run)
     if validate:
         _mark(cache, selected, reports)
@@ -124,7 +123,7 @@ def select_stacks(folders: Mapping[str, Path], names: Sequence[str],
     """The named stacks (all when none are named), narrowed to changed ones when a cache is given."""
     unknown = [name for name in names if name not in folders]
     if unknown:
-        raise ConfigError([Problem("--stack", 0, "", _unknown(name, folders)) for name in unknown])
+        raise UsageError("; ".join(f"--stack: {_unknown(name, folders)}" for name in unknown))
     chosen = {name: folder for name, folder in folders.items() if not names or name in names}
     if cache is not None:
         chosen = {name: chosen[name] for name in cache.changed(chosen)}

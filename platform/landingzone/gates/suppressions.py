@@ -7,58 +7,22 @@ filters checkov's results itself. An expired entry fails the gate; an entry that
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from pydantic import Field, ValidationError
-
-from landingzone.config.pydantic_errors import problems_from
-from landingzone.config.types import Strict
-from landingzone.config.yaml_source import Source, read_yaml
+from landingzone.config.suppressions import SUPPRESSIONS_FILE, Suppression, Suppressions, read_suppressions
 from landingzone.errors import ConfigError
 from landingzone.gates.findings import Finding, Status
 
-SUPPRESSIONS_FILE = "policies/checkov/suppressions.yaml"
-
-
-class Suppression(Strict):
-    check: str = Field(pattern=r"^CKV2?_[A-Z0-9_]+$", description="The exact check ID.")
-    resource: str = Field(min_length=1, description="`<stack>:<address>`, with * and ? wildcards.")
-    reason: str = Field(min_length=20, description="Why this is acceptable; reviewed like code.")
-    owner: str = Field(min_length=1)
-    expires: dt.date | None = Field(default=None, description="After this date the entry fails the gate.")
-
-
-class SuppressionsFile(Strict):
-    suppressions: tuple[Suppression, ...] = ()
-
-
-@dataclass(frozen=True)
-class Suppressions:
-    entries: tuple[Suppression, ...]
-    lines: tuple[int, ...]
-
-    def place(self, index: int) -> str:
-        return f"{SUPPRESSIONS_FILE}:{self.lines[index]}"
+__all__ = ["SUPPRESSIONS_FILE", "Suppression", "Suppressions", "apply_suppressions", "load_suppressions"]
 
 
 def load_suppressions(root: Path) -> Suppressions:
-    path = root / SUPPRESSIONS_FILE
-    if not path.is_file():
-        return Suppressions((), ())
-    src, problems = read_yaml(path, SUPPRESSIONS_FILE)
-    if src is None or problems:
+    """The project's suppressions; a broken file raises ConfigError (load_landing_zone reports it first)."""
+    suppressions, problems = read_suppressions(root)
+    if problems:
         raise ConfigError(problems)
-    try:
-        model = SuppressionsFile.model_validate(src.data or {})
-    except ValidationError as exc:
-        raise ConfigError(problems_from(exc, src, SuppressionsFile)) from None
-    return Suppressions(model.suppressions, tuple(_line(src, i) for i in range(len(model.suppressions))))
-
-
-def _line(src: Source, index: int) -> int:
-    return src.line(("suppressions", index))
+    return suppressions
 
 
 def apply_suppressions(findings: list[Finding], suppressions: Suppressions, today: dt.date, *,

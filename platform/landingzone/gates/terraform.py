@@ -16,12 +16,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from landingzone.errors import MissingTool
+
 DEFAULT_MIRROR = Path("/opt/tf-plugins")
 USER_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "landingzone" / "terraform-plugins"
 AWS_PROVIDER = ("registry.terraform.io", "hashicorp", "aws", "5.100.0")
 
 
-class TerraformUnavailable(RuntimeError):
+class TerraformUnavailable(MissingTool, RuntimeError):
     """Terraform or its provider mirror is not on this machine."""
 
 

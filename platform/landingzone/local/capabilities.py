@@ -70,6 +70,11 @@ UNSUPPORTED: tuple[Unsupported, ...] = (
     Unsupported("aws_s3_bucket_logging", "PutBucketLogging: HTTP 500 (moto's log-permission check fails with "
                 "AttributeError on a target bucket policy whose Principal is \"*\", as every TLS-only policy's is)"),
     Unsupported("aws_securityhub_account", "UpdateSecurityHubConfiguration: HTTP 500 (not implemented)"),
+    Unsupported("aws_cloudformation_stack_set_instance", "CreateStackInstances: EntityAlreadyExists: Role with name "
+                "LandingZoneDeployer already exists: moto deploys a service-managed StackSet to the management account "
+                "too, which AWS never does and where the bootstrap stack creates that role itself; and moto has no "
+                "automatic deployment, so accounts created afterwards would get no role anyway (measured in "
+                "tests/test_moto_measurements.py)"),
     Unsupported("aws_ssoadmin_permission_set", "ListTagsForResource (SSO Admin): HTTP 500 (not implemented)"),
     Unsupported("aws_ram_sharing_with_organization", "reading IAM Role (AWSServiceRoleForResourceAccessManager): "
                 "couldn't find resource (EnableSharingWithAwsOrganization creates no service-linked role)"),
@@ -102,6 +107,11 @@ WORKAROUNDS: tuple[Workaround, ...] = (
                "moto keeps the tags CreateTransitGatewayVpcAttachment carries but returns none when the attachment "
                "is described, so every re-plan would add them again",
                ignore_changes=("tags", "tags_all")),
+    Workaround("aws_cloudformation_stack_set", "moto's DescribeStackSet returns neither AutoDeployment, "
+               "Capabilities nor ManagedExecution, and empty parameters, tags and operation preferences, so every "
+               "re-plan would replace the StackSet (auto_deployment forces it), which prevent_destroy refuses",
+               ignore_changes=("auto_deployment", "capabilities", "managed_execution", "operation_preferences",
+                               "parameters", "tags", "tags_all")),
     Workaround("aws_backup_vault", "moto's ListTags returns nothing for a backup vault created with tags, so "
                "every re-plan would add the default tags again", ignore_changes=("tags", "tags_all")),
     Workaround("aws_lambda_function", "moto's GetFunction leaves LoggingConfig out, so every re-plan would set "
@@ -109,6 +119,29 @@ WORKAROUNDS: tuple[Workaround, ...] = (
     Workaround("aws_s3_bucket_notification", "moto's GetBucketNotificationConfiguration leaves "
                "EventBridgeConfiguration out, so every re-plan would turn EventBridge delivery on again",
                ignore_changes=("eventbridge",)),
+)
+
+
+@dataclass(frozen=True)
+class PolicyWorkaround:
+    """A statement left out of one resource's JSON `policy` in local copies, where moto would refuse what real
+    AWS allows."""
+
+    resource_type: str
+    name: str  # the resource's name in the stack's JSON
+    sid: str
+    behaviour: str
+
+
+POLICY_WORKAROUNDS: tuple[PolicyWorkaround, ...] = (
+    PolicyWorkaround("aws_s3_bucket_policy", "s3_policy_state", "DenyInsecureTransport",
+                     "moto 5.2.5 evaluates aws:SecureTransport against the loopback endpoint's plain HTTP, so the "
+                     "state bucket's TLS-only deny refuses Terraform's own state reads (HeadObject: 403 Forbidden) "
+                     "and no stack could init its S3 backend; real runners reach S3 over TLS"),
+    PolicyWorkaround("aws_s3_bucket_policy", "s3_policy_state", "RunnersNeverWriteBootstrapState",
+                     "moto 5.2.5 applies a bucket policy's Deny to every caller whatever its Principal (PutObject: "
+                     "403 for a caller the statement does not name), so the deny aimed at the runners would refuse "
+                     "the operator's own move of the bootstrap stack's state into the bucket"),
 )
 
 

@@ -47,8 +47,7 @@ class LocalClients:
             base = boto3.Session(aws_access_key_id=LOCAL_ACCESS_KEY, aws_secret_access_key=LOCAL_SECRET_KEY,
                                  region_name=self._lz.organization.organization.home_region)
             if account is not None:
-                role = f"arn:aws:iam::{self.account_ids()[account]}:role/" \
-                       f"{self._lz.organization.organization.deployer_role}"
+                role = f"arn:aws:iam::{self.account_ids()[account]}:role/{self._lz.deployer_role}"
                 creds = base.client("sts", **self._kwargs(None)).assume_role(
                     RoleArn=role, RoleSessionName="landingzone-verify")["Credentials"]
                 base = boto3.Session(aws_access_key_id=creds["AccessKeyId"],

@@ -10,8 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from landingzone.constructs.ids import account_id_local
-from landingzone.local.capabilities import WORKAROUNDS, unsupported
+from landingzone.local.capabilities import POLICY_WORKAROUNDS, WORKAROUNDS, unsupported
 from landingzone.local.endpoints import PROVIDER_ENDPOINTS
 
 # moto accepts any key pair; these only have to be non-empty and never real.
@@ -51,23 +50,38 @@ def local_provider(provider: Mapping[str, Any], endpoint: str) -> dict[str, Any]
     }
 
 
-def retarget(stack: str, doc: Mapping[str, Any], endpoint: str, management: tuple[str, str]
+def local_backend(backend: Mapping[str, Any], endpoint: str) -> dict[str, Any]:
+    """An S3 backend block (bucket, key, locking as synthesized) that reaches its bucket on the local AWS."""
+    return {
+        **backend,
+        "endpoints": {"s3": endpoint, "dynamodb": endpoint, "sts": endpoint, "iam": endpoint},
+        "use_path_style": True,
+        "access_key": LOCAL_ACCESS_KEY,
+        "secret_key": LOCAL_SECRET_KEY,
+        "skip_credentials_validation": True,
+        "skip_requesting_account_id": True,
+        "skip_metadata_api_check": True,
+        "skip_region_validation": True,
+    }
+
+
+def retarget(stack: str, doc: Mapping[str, Any], endpoint: str, ids: Mapping[str, str] | None = None
              ) -> tuple[dict[str, Any], list[LeftOut]]:
     """A copy of the stack's Terraform JSON for the local AWS at `endpoint`, and what it leaves out.
 
-    `management` is the management account's (name, ID): moto's CreateOrganization registers the caller's
-    account under the email `master@example.com`, never the manifest's, so the lookup by email that finds it
-    in real AWS finds nothing locally; the ID is pinned instead.
+    `ids` maps IDs written in the config (`organization.id`, a manifest `id`) to the ones the local AWS gave
+    out: moto picks its own organization and account IDs. Variables (`account_id_<name>`, ...) stay declared
+    and unfilled: the local run passes them from the org stack's outputs, as Spacelift does.
 
     Resource types the capability table lists are dropped; then, until nothing changes, every resource, data
     source, local, output and import that refers to a dropped one. Nothing is replaced by a stand-in.
     """
-    doc = copy.deepcopy(dict(doc))
+    doc = _substitute(copy.deepcopy(dict(doc)), ids or {})
     doc["provider"] = {name: [local_provider(p, endpoint) for p in blocks] if name == "aws" else blocks
                        for name, blocks in doc.get("provider", {}).items()}
-    name, account_id = management
-    if account_id_local(name) in doc.get("locals", {}):
-        doc["locals"][account_id_local(name)] = account_id
+    s3 = doc.get("terraform", {}).get("backend", {}).get("s3")
+    if s3 is not None:
+        doc["terraform"]["backend"]["s3"] = local_backend(s3, endpoint)
     dropped: dict[str, str] = {}
     for address, body in [*_resources(doc, "resource"), *_resources(doc, "data")]:
         if (error := unsupported(address.rpartition(".")[0], body)) is not None:
@@ -85,6 +99,15 @@ def retarget(stack: str, doc: Mapping[str, Any], endpoint: str, management: tupl
     _remove(doc, dropped)
     _apply_workarounds(doc)
     return doc, [LeftOut(stack, address, reason) for address, reason in sorted(dropped.items())]
+
+
+def _substitute(doc: dict[str, Any], ids: Mapping[str, str]) -> dict[str, Any]:
+    """`doc` with each configured ID replaced wherever it stands alone (in ARNs, conditions, import blocks)."""
+    if not ids:
+        return doc
+    pattern = re.compile(r"(?<![0-9A-Za-z])(" + "|".join(map(re.escape, sorted(ids, key=len, reverse=True)))
+                         + r")(?![0-9A-Za-z])")
+    return dict(json.loads(pattern.sub(lambda m: ids[m[1]], json.dumps(doc))))
 
 
 def _resources(doc: Mapping[str, Any], kind: str) -> Iterator[tuple[str, Any]]:
@@ -131,6 +154,12 @@ def _prune(doc: dict[str, Any], kind: str, kept: Any) -> None:
 
 
 def _apply_workarounds(doc: dict[str, Any]) -> None:
+    for fix in POLICY_WORKAROUNDS:
+        body = doc.get("resource", {}).get(fix.resource_type, {}).get(fix.name)
+        if body is not None:
+            policy = json.loads(body["policy"])
+            policy["Statement"] = [s for s in policy["Statement"] if s.get("Sid") != fix.sid]
+            body["policy"] = json.dumps(policy)
     for workaround in WORKAROUNDS:
         for body in doc.get("resource", {}).get(workaround.resource_type, {}).values():
             body.update(dict(workaround.settings))

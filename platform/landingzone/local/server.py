@@ -28,19 +28,31 @@ class LocalAwsError(RuntimeError):
 
 @dataclass(frozen=True)
 class LocalAws:
-    endpoint: str
+    endpoint: str  # empty while the server has not yet said which port it has
     pid: int
+
+    def exists(self) -> bool:
+        """The recorded process is still ours: alive and running the local AWS (a pid can be reused)."""
+        try:
+            cmdline = Path(f"/proc/{self.pid}/cmdline").read_bytes()
+        except OSError:
+            return False
+        return _MODULE.encode() in cmdline
 
     def alive(self) -> bool:
         """The recorded process exists and accepts connections on its port (moto's own state dump is too slow
         to ask: seconds once a landing zone is deployed)."""
+        if not self.endpoint or not self.exists():
+            return False
+        host, _, port = self.endpoint.removeprefix("http://").partition(":")
         try:
-            os.kill(self.pid, 0)
-            host, _, port = self.endpoint.removeprefix("http://").partition(":")
             socket.create_connection((host, int(port)), timeout=5).close()
         except OSError:
             return False
         return True
+
+
+_MODULE = "landingzone.local.server"
 
 
 def server_env() -> dict[str, str]:
@@ -50,67 +62,100 @@ def server_env() -> dict[str, str]:
 
 
 def start(workdir: Path) -> LocalAws:
-    """The running local AWS on record in `workdir`, or a new one started in the background and recorded."""
+    """The running local AWS on record in `workdir`, or a new one started in the background and recorded.
+
+    The record is written as soon as the process exists, before it has a port: whatever happens to this run, a
+    server it started is never left without a record that `down --local` can find.
+    """
     existing = running(workdir)
     if existing is not None:
         return existing
+    stop(workdir)  # a recorded server that exists but does not answer is stopped, not left behind
     workdir.mkdir(parents=True, exist_ok=True)
     port_file = workdir / "server.port"
     port_file.unlink(missing_ok=True)
     log = (workdir / "server.log").open("ab")
-    process = subprocess.Popen([sys.executable, "-m", "landingzone.local.server", str(port_file)],
+    process = subprocess.Popen([sys.executable, "-m", _MODULE, str(port_file)],
                                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                env=server_env(), start_new_session=True)
+    _record(workdir, LocalAws("", process.pid))
     deadline = time.monotonic() + _START_TIMEOUT
     while not port_file.is_file() or not port_file.read_text().strip():
         if process.poll() is not None:
             raise LocalAwsError(f"the local AWS exited with {process.returncode} at start; see {log.name}")
         if time.monotonic() > deadline:
-            process.kill()
+            stop(workdir)
             raise LocalAwsError(f"the local AWS did not start within {_START_TIMEOUT:.0f} s; see {log.name}")
         time.sleep(0.1)
     server = LocalAws(f"http://{LOOPBACK}:{int(port_file.read_text())}", process.pid)
-    (workdir / SERVER_FILE).write_text(json.dumps({"endpoint": server.endpoint, "pid": server.pid}) + "\n")
+    _record(workdir, server)
     return server
+
+
+def recorded(workdir: Path) -> LocalAws | None:
+    """The local AWS on record in `workdir`, whether or not it still runs."""
+    try:
+        record = json.loads((workdir / SERVER_FILE).read_text())
+        return LocalAws(str(record["endpoint"]), int(record["pid"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def running(workdir: Path) -> LocalAws | None:
     """The local AWS recorded in `workdir` if it still answers."""
-    try:
-        record = json.loads((workdir / SERVER_FILE).read_text())
-    except (OSError, json.JSONDecodeError):
+    server = recorded(workdir)
+    return server if server is not None and server.alive() else None
+
+
+def stop(workdir: Path) -> LocalAws | None:
+    """Stop the recorded local AWS: SIGTERM, then SIGKILL if it has not gone within a few seconds. Returns the
+    server that was stopped, None when none was running; the record is removed either way."""
+    server = recorded(workdir)
+    if server is None or not server.exists():
+        (workdir / SERVER_FILE).unlink(missing_ok=True)
         return None
-    server = LocalAws(record["endpoint"], int(record["pid"]))
-    return server if server.alive() else None
-
-
-def stop(workdir: Path) -> bool:
-    """Stop the recorded local AWS; False when none was running."""
-    server = running(workdir)
+    for signum, wait in ((signal.SIGTERM, _STOP_TIMEOUT), (signal.SIGKILL, _STOP_TIMEOUT)):
+        try:
+            os.kill(server.pid, signum)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + wait
+        while server.exists() and time.monotonic() < deadline:
+            _reap(server.pid)
+            time.sleep(0.05)
+        if not server.exists():
+            break
+    if server.exists():
+        raise LocalAwsError(f"the local AWS (pid {server.pid}) survived SIGKILL; it is still recorded in "
+                            f"{workdir / SERVER_FILE}")
     (workdir / SERVER_FILE).unlink(missing_ok=True)
-    if server is None:
-        return False
+    return server
+
+
+def _reap(pid: int) -> None:
+    """Collect the server's exit status when this process started it, so it does not linger as a zombie."""
     try:
-        os.kill(server.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return False
-    deadline = time.monotonic() + _STOP_TIMEOUT
-    while server.alive() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    return True
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return
+
+
+def _record(workdir: Path, server: LocalAws) -> None:
+    temporary = workdir / f"{SERVER_FILE}.tmp"
+    temporary.write_text(json.dumps({"endpoint": server.endpoint, "pid": server.pid}) + "\n")
+    temporary.replace(workdir / SERVER_FILE)
 
 
 def _serve(port_file: Path) -> None:
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
     from waitress.server import create_server
 
-    # waitress rather than moto's own werkzeug development server: under a dozen Terraform providers at once
-    # the development server drops connections mid-response, and the provider's retry of a request that had
-    # succeeded (a Route 53 record, say) then fails with "already exists". Enough threads that no request
-    # waits in waitress's queue: with 16, queues of 14 came with the same duplicate creates (a subnet).
-    # Port 0: the kernel picks a free port at bind time, so two runs never race for one.
-    server = create_server(DomainDispatcherApplication(create_backend_app), host=LOOPBACK, port=0, threads=64,
-                           channel_timeout=300, connection_limit=1000)
+    from landingzone.local.server_app import local_aws_app
+
+    # waitress serves it; server_app.py says why requests are serialized and completed retries replayed. Threads
+    # only read and queue requests: the app runs one at a time. Port 0: the kernel picks a free port at bind time,
+    # so two runs never race for one.
+    server = create_server(local_aws_app(sys.stdout), host=LOOPBACK, port=0, threads=32, channel_timeout=300,
+                           connection_limit=1000)
     port_file.write_text(f"{server.effective_port}\n")
     signal.signal(signal.SIGTERM, lambda *_: server.close())
     try:

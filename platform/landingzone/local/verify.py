@@ -3,6 +3,7 @@ Terraform run says it did is not evidence, what the API returns is."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from landingzone.config.checks_network import reachable_segments
 from landingzone.config.model import ROOT, target_keys
 from landingzone.constructs.ids import hub_name, segment_table_name
 from landingzone.local.clients import LocalClients
-from landingzone.stacks.topology import StackSpec
+from landingzone.topology import StackSpec
 
 _VARIABLE = re.compile(r"\$\{[^}]*\}")
 _ATTACHMENT = "aws_ec2_transit_gateway_vpc_attachment"
@@ -32,7 +33,7 @@ def verify(lz: LandingZone, clients: LocalClients, specs: Sequence[StackSpec], s
            config_of: ConfigOf) -> list[Check]:
     org = clients.management("organizations")
     paths = _ou_paths(org)
-    checks = [*_accounts(lz, clients, org, paths), *_scps(lz, org, paths)]
+    checks = [*_accounts(lz, clients, org, paths), *_scps(lz, org, paths), *_deployer_roles(lz, clients)]
     states = {spec.name: state_of(spec.name) for spec in specs}  # each `terraform show` once
     if lz.network is not None:
         intended = {}
@@ -96,6 +97,31 @@ def _scps(lz: LandingZone, org: Any, paths: Mapping[str, str]) -> Iterator[Check
         expected = set(target_keys(scp.attach_to))
         yield Check(f"SCP {scp.name} attachments", targets == expected,
                     _difference(expected, targets) or f"{len(targets)} targets as configured")
+
+
+def _deployer_roles(lz: LandingZone, clients: LocalClients) -> Iterator[Check]:
+    """The deployer role in every account, trusted by exactly the configured runner principals."""
+    if lz.delivery is None:
+        return
+    expected = set(lz.delivery.deployer.trusted_principals)
+    for account in lz.accounts:
+        if account.decommissioned:
+            continue
+        iam = clients.account(account.name, "iam")
+        try:
+            trust = iam.get_role(RoleName=lz.deployer_role)["Role"]["AssumeRolePolicyDocument"]
+        except iam.exceptions.NoSuchEntityException:
+            yield Check(f"deployer role in {account.name}", False, f"no role {lz.deployer_role}")
+            continue
+        document = json.loads(trust) if isinstance(trust, str) else trust
+        trusted = {p for s in document["Statement"] if s["Effect"] == "Allow"
+                   for p in _listed(s.get("Principal", {}).get("AWS", []))}
+        yield Check(f"deployer role in {account.name}", trusted == expected,
+                    _difference(expected, trusted) or f"trusted by exactly {sorted(expected)}")
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 def _difference(expected: set[Any], found: set[Any]) -> str:

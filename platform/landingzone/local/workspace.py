@@ -6,17 +6,17 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from landingzone.config import LandingZone
-from landingzone.gates.terraform import Terraform, find_terraform
+from landingzone.gates.terraform import USER_CACHE, Terraform, find_terraform
 from landingzone.local.retarget import LeftOut, retarget
-from landingzone.local.runner import managed_resources
 from landingzone.local.server import MANAGEMENT_ACCOUNT_ID
-from landingzone.stacks.topology import StackSpec
+from landingzone.local.stack_terraform import managed_resources, read_state
+from landingzone.topology import StackSpec
 
 WORKSPACE = Path(".landingzone") / "local"
 
@@ -38,7 +38,9 @@ class Workspace:
         return self.root / "stacks"
 
     def terraform(self) -> Terraform:
-        return find_terraform(self.root)
+        # The user's lasting plugin cache, as the gates use: one copy of the 700 MB provider for every project.
+        self.root.mkdir(parents=True, exist_ok=True)
+        return find_terraform(self.root, cache=USER_CACHE)
 
     def local_stack(self, name: str) -> dict[str, Any]:
         """The local copy of stack `name`, as Terraform applies it."""
@@ -46,8 +48,11 @@ class Workspace:
 
     def resource_counts(self) -> dict[str, int]:
         """Managed resources in each stack's local state."""
-        return {state.parent.name: managed_resources(state)
-                for state in sorted(self.stacks_dir.glob("*/terraform.*.tfstate"))}
+        if not self.stacks_dir.is_dir():
+            return {}
+        counts = {folder.name: managed_resources(read_state(folder)) for folder in sorted(self.stacks_dir.iterdir())
+                  if folder.is_dir()}
+        return {name: count for name, count in counts.items() if count}
 
     def forget(self) -> None:
         """Drop the local copies and their state (after `down`, or when the local AWS they described is gone)."""
@@ -63,14 +68,21 @@ def deployable(specs: Sequence[StackSpec]) -> tuple[list[StackSpec], list[LeftOu
 
 
 def write_local_stacks(lz: LandingZone, workspace: Workspace, names: Sequence[str], endpoint: str, *,
-                       synthesized: Path | None = None) -> list[LeftOut]:
+                       synthesized: Path | None = None, ids: Mapping[str, str] | None = None) -> list[LeftOut]:
     """Copy each synthesized stack (from `synthesized`, by default the workspace's own synth), retargeted at
-    `endpoint`, with its assets, beside its local state."""
-    management = (lz.management.name, lz.management.manifest.id or MANAGEMENT_ACCOUNT_ID)
+    `endpoint`, with its assets, beside its local state.
+
+    `ids` maps configured IDs to the local AWS's (pass `organization.id` → the ID moto gave the organization);
+    a manifest's management-account ID always becomes the one moto answers as for unassumed credentials.
+    """
+    local_ids = dict(ids or {})
+    configured = lz.management.manifest.id
+    if configured and configured != MANAGEMENT_ACCOUNT_ID:
+        local_ids.setdefault(configured, MANAGEMENT_ACCOUNT_ID)
     left: list[LeftOut] = []
     for name in names:
         source = (synthesized or workspace.synth_dir) / "stacks" / name
-        doc, omitted = retarget(name, json.loads((source / "cdk.tf.json").read_text()), endpoint, management)
+        doc, omitted = retarget(name, json.loads((source / "cdk.tf.json").read_text()), endpoint, local_ids)
         left += omitted
         target = workspace.stacks_dir / name
         target.mkdir(parents=True, exist_ok=True)

@@ -37,11 +37,11 @@ from landingzone.constructs.hub_attachment import HubAttachment
 from landingzone.constructs.ids import hub_name, segment_table_name
 from landingzone.constructs.naming import pin
 from landingzone.constructs.permissions_boundary import PermissionsBoundary
+from landingzone.constructs.sources import SourceMap
 from landingzone.constructs.vpc import Vpc
 from landingzone.constructs.zone_associations import ZoneAssociations
-from landingzone.stacks.providers import AccountProviders, account_stack
-from landingzone.stacks.sources import SourceMap
-from landingzone.stacks.topology import StackSpec
+from landingzone.stacks.base import AccountProviders, account_stack
+from landingzone.topology import StackSpec
 
 
 def build_baseline_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources: SourceMap) -> TerraformStack:

@@ -14,18 +14,17 @@ from landingzone.config import LandingZone
 from landingzone.config.checks_identity import IDENTITY_FILE
 from landingzone.config.identity import address_part, expand_assignments
 from landingzone.constructs.entra_application import EntraApplication
-from landingzone.stacks.providers import local_backend
-from landingzone.stacks.sources import SourceMap
-from landingzone.stacks.topology import StackSpec
+from landingzone.constructs.sources import SourceMap
+from landingzone.stacks.base import plain_stack
+from landingzone.topology import StackSpec
 
 
 def build_entra_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources: SourceMap) -> TerraformStack:
     identity = lz.identity
     assert identity and identity.entra and identity.identity_center.saml, "validation requires these"
     entra, saml = identity.entra, identity.identity_center.saml
-    stack = TerraformStack(scope, spec.name)
+    stack = plain_stack(scope, lz, spec.name)
     AzureadProvider(stack, "azuread", tenant_id=entra.tenant_id)
-    local_backend(stack, spec.name)
     active = [a for a in lz.accounts if not a.decommissioned]
     # Only groups with an assignment: SCIM provisions what is assigned to the app, and nothing else is needed.
     groups = sorted({group for group, _, _ in expand_assignments(identity, active)})

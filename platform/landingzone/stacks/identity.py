@@ -2,11 +2,10 @@
 are assigned to, one assignment per group × permission set × account, and the accounts' direct SAML federation.
 
 Account IDs. Member accounts are created by the `org` stack, so their IDs are usually unknown at synth. A manifest
-`id` is used as given; otherwise the ID is looked up by the account's email (unique, and validated) in
-`data.aws_organizations_organization`, read here in the management account after `org` has applied. A cdktf
-cross-stack reference would instead tie this stack to the org stack's state backend and outputs, and rename with
-them; the lookup needs neither, and each assignment's inputs stay the account's own, so adding an account adds
-assignments without touching the others.
+`id` is used as given; otherwise the ID is the variable `account_id_<name>`, which the org stack's output of the
+same name fills (a Spacelift stack-dependency reference). A cdktf cross-stack reference would instead tie this
+stack to the org stack's state backend and rename with it; a variable ties it to a name only, and each
+assignment's inputs stay the account's own, so adding an account adds assignments without touching the others.
 
 SAML federation lives in the member account but is built here, through a provider per account that assumes the
 deployer role in it: it is identity, reviewed with the permission sets, and its metadata rotates with the Entra
@@ -40,9 +39,9 @@ from landingzone.config.scp import minify
 from landingzone.constructs.account_assignments import AccountAssignments, AssignmentSpec, SyncedGroups
 from landingzone.constructs.permission_sets import PermissionSet, PermissionSetSpec, PolicyReference
 from landingzone.constructs.saml_federation import FederatedRoleSpec, SamlFederation
-from landingzone.stacks.providers import account_stack
-from landingzone.stacks.sources import SourceMap
-from landingzone.stacks.topology import StackSpec
+from landingzone.constructs.sources import SourceMap
+from landingzone.stacks.base import account_stack
+from landingzone.topology import StackSpec
 
 INSTANCES = "identity_center"
 

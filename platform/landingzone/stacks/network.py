@@ -13,11 +13,11 @@ from landingzone.constructs.central_endpoints import CentralEndpoints
 from landingzone.constructs.flow_logs import FlowLogs
 from landingzone.constructs.hub_attachment import HubAttachment
 from landingzone.constructs.private_zones import EndpointZones
+from landingzone.constructs.sources import SourceMap
 from landingzone.constructs.transit_gateway import TransitGatewayHub
 from landingzone.constructs.vpc import Vpc
-from landingzone.stacks.providers import account_stack
-from landingzone.stacks.sources import SourceMap
-from landingzone.stacks.topology import StackSpec
+from landingzone.stacks.base import account_stack
+from landingzone.topology import StackSpec
 
 ENDPOINTS_VPC = "endpoints"
 
@@ -27,10 +27,10 @@ def build_network_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sour
     assert net is not None, "topology only lists the network stack when config/network.yaml exists"
     region = net.transit_gateway.region
     stack, providers = account_stack(scope, lz, spec.name, lz.account(spec.account), region)
-    organization = providers.organization()
+    inputs = providers.inputs
     hub = sources.record(TransitGatewayHub(
         stack, "hub", organization=lz.organization.organization.name, asn=net.transit_gateway.amazon_side_asn,
-        segments=[s.name for s in net.segments], organization_arn=organization.arn), NETWORK_FILE)
+        segments=[s.name for s in net.segments], organization_arn=inputs.organization_arn()), NETWORK_FILE)
     endpoints = net.central_endpoints
     az_ids = availability_zones(net)
     vpc = sources.record(Vpc(stack, "endpoints-vpc", name=ENDPOINTS_VPC, cidr=endpoints.vpc_cidr,
@@ -46,7 +46,7 @@ def build_network_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sour
     central = sources.record(CentralEndpoints(
         stack, "central-endpoints", name=ENDPOINTS_VPC, region=region, vpc_id=vpc.vpc.id,
         subnet_ids=vpc.subnet_ids["private"], services=endpoints.services, clients=clients,
-        organization_id=organization.id), NETWORK_FILE)
+        organization_id=inputs.organization_id()), NETWORK_FILE)
     sources.record(EndpointZones(stack, "zones", region=region, vpc_id=vpc.vpc.id, endpoints=central.endpoints),
                    NETWORK_FILE)
     return stack

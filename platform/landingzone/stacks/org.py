@@ -1,10 +1,14 @@
-"""The `org` stack: organization, OUs, member accounts, SCPs and the tag policy, in the management account."""
+"""The `org` stack: organization, OUs, member accounts, SCPs and the tag policy, in the management account.
+
+Its outputs are the IDs other stacks take as inputs (`account_id_<name>`, `organization_id`,
+`organization_root_id`), named as the variables that receive them.
+"""
 
 from __future__ import annotations
 
 import json
 
-from cdktf import TerraformStack
+from cdktf import TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_aws.ram_sharing_with_organization import RamSharingWithOrganization
 from constructs import Construct
 
@@ -19,26 +23,30 @@ from landingzone.constructs.naming import pin
 from landingzone.constructs.organization import Organization
 from landingzone.constructs.organizational_units import OrganizationalUnits
 from landingzone.constructs.policies import OrganizationPolicy, PolicyTarget
-from landingzone.stacks.providers import MANAGED_BY, aws_provider, local_backend
-from landingzone.stacks.sources import SourceMap
-from landingzone.stacks.topology import StackSpec
+from landingzone.constructs.sources import SourceMap
+from landingzone.delivery.providers import MANAGED_BY
+from landingzone.stacks.base import AccountProviders, plain_stack
+from landingzone.topology import StackSpec
+from landingzone.topology.inputs import ORGANIZATION_ID, ROOT_ID, account_id_input
+
+# CloudFormation's trusted access, which the bootstrap stack's StackSet needs: the organization resource owns the
+# whole list of trusted services, so leaving it out would switch that access off again.
+STACKSETS_PRINCIPAL = "member.org.stacksets.cloudformation.amazonaws.com"
 
 
 def build_org_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources: SourceMap) -> TerraformStack:
-    stack = TerraformStack(scope, spec.name)
+    stack = plain_stack(scope, lz, spec.name)
     org_file = "config/organization.yaml"
     settings = lz.organization.organization
     management = lz.management
     # Only organisation-wide defaults go to the provider: member accounts must not inherit the management
     # account's Owner or CostCenter through tags_all. Organisation resources take the management account's tags.
-    aws_provider(stack, region=settings.home_region, tags=lz.organization.default_tags,
-                 account_id=management.manifest.id, deployer_role=settings.deployer_role)
+    AccountProviders(stack, lz, management, settings.home_region, account_tags=False)
     platform_tags = dict(management.tags)
-    local_backend(stack, spec.name)
-
+    principals = [*settings.service_access_principals, *([STACKSETS_PRINCIPAL] if lz.delivery else [])]
     org = sources.record(Organization(stack, "organization", policy_types=settings.enabled_policy_types,
-                                      service_access_principals=settings.service_access_principals,
-                                      adopt_id=settings.id), org_file)
+                                      service_access_principals=sorted(set(principals)), adopt_id=settings.id),
+                         org_file)
     if lz.network is not None:
         # The network stack shares the Transit Gateway with the organization as a principal, which RAM
         # accepts only once the management account has turned sharing within the organization on.
@@ -81,7 +89,21 @@ def build_org_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sources:
             description=f"Daily AWS Backup of every {settings.name} resource tagged {BACKUP_TAG}={BACKUP_VALUE}.",
             targets=resolve(Targets(root=True)), tags=platform_tags,
             depends_on=after_org), org_file)
+    _outputs(stack, lz, org, accounts)
     return stack
+
+
+def _outputs(stack: TerraformStack, lz: LandingZone, org: Organization, accounts: dict[str, str]) -> None:
+    """The IDs other stacks take as variables of the same names."""
+    management = lz.management
+    ids = {**accounts, management.name: management.manifest.id or org.resource.master_account_id}
+    for name in sorted(ids):
+        TerraformOutput(stack, account_id_input(name), value=ids[name],
+                        description=f"The ID of account {name}").override_logical_id(account_id_input(name))
+    TerraformOutput(stack, ORGANIZATION_ID, value=org.resource.id,
+                    description="The organization's ID").override_logical_id(ORGANIZATION_ID)
+    TerraformOutput(stack, ROOT_ID, value=org.root_id,
+                    description="The ID of the organization's root").override_logical_id(ROOT_ID)
 
 
 # Every resource carries these through the providers' default tags; `Backup` selects what the backup policy saves.

@@ -16,9 +16,9 @@ from landingzone.constructs.guardduty_organization import GuardDutyOrganization
 from landingzone.constructs.log_archive import ArchiveAccounts, LogArchive
 from landingzone.constructs.organization_trail import OrganizationTrail, trail_arn
 from landingzone.constructs.security_hub_organization import SecurityHubOrganization
-from landingzone.stacks.providers import AccountProviders, account_stack
-from landingzone.stacks.sources import SourceMap
-from landingzone.stacks.topology import StackSpec
+from landingzone.constructs.sources import SourceMap
+from landingzone.stacks.base import AccountProviders, account_stack
+from landingzone.topology import StackSpec
 
 
 def trail_name(lz: LandingZone) -> str:
@@ -46,7 +46,7 @@ def build_security_stack(scope: Construct, lz: LandingZone, spec: StackSpec, sou
     if security.enabled("security-hub"):
         sources.record(SecurityHubOrganization(
             stack, "security-hub", region=home, linked_regions=[r for r in settings.allowed_regions if r != home],
-            root_id=providers.organization().roots.get(0).id, admin_account_id=admin_id,
+            root_id=providers.inputs.root_id(), admin_account_id=admin_id,
             admin_provider=providers.get(admin, home), management_provider=mgmt), ORG_FILE)
     if security.enabled("config"):
         sources.record(ConfigAggregator(stack, "config-aggregator", name=f"{settings.name}-organization",
@@ -67,7 +67,7 @@ def _archive_and_trail(stack: TerraformStack, lz: LandingZone, security: Securit
     accounts = ArchiveAccounts(log_archive=providers.account_id(lz.account(core.log_archive)),
                                management=management_id,
                                audit=providers.account_id(lz.account(security.delegated_administrator)),
-                               organization_id=providers.organization().id)
+                               organization_id=providers.inputs.organization_id())
     name = trail_name(lz)
     organization = lz.organization.organization.name
     archive = sources.record(LogArchive(stack, "log-archive", organization=organization, accounts=accounts,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from landingzone.config import LandingZone
 from landingzone.documents import render_documents
-from landingzone.output import DECOMMISSION_FILE, SOURCES_FILE
-from landingzone.stacks.topology import StackSpec, decommission_allowlist
+from landingzone.output import DECOMMISSION_FILE, SOURCES_FILE, read_manifest, write_manifest
+from landingzone.topology import StackSpec, decommission_allowlist
 
 # The bindings run on Node through jsii; its banner about Node 20's end of life goes to stderr on every run
 # and says nothing actionable to a landing-zone user.
@@ -18,18 +18,19 @@ os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "18,20")
 
 
-def synthesize(lz: LandingZone, specs: Sequence[StackSpec], outdir: Path) -> None:
+def synthesize(lz: LandingZone, specs: Sequence[StackSpec], outdir: Path, *, documents: bool = True) -> None:
     """Write `stacks/<name>/cdk.tf.json` and `manifest.json` for `specs` into `outdir` (which may exist, empty).
 
     Beside each stack: `sources.json` (address → the config file it came from, for gate findings) and
     `decommission.custom.spacelift.json` (addresses the config allows to be deleted or replaced; Spacelift
-    hands it to plan policies as `input.third_party_metadata.custom.decommission`). Then the documents
-    (runbooks, diagrams, evidence) that `landingzone.documents` lists.
+    hands it to plan policies as `input.third_party_metadata.custom.decommission`). Then, unless `documents` is
+    False (a synth of some stacks only, which must not describe the landing zone from them), the documents
+    (runbooks, diagrams, the stack graph, evidence) that `landingzone.documents` lists.
     """
     from cdktf import App  # imported here: 10 s the first time, and only synth needs it
 
     from landingzone.constructs.assets import take_assets
-    from landingzone.stacks.sources import SourceMap
+    from landingzone.constructs.sources import SourceMap
 
     app = App(outdir=str(outdir), stack_traces=False)
     built: list[tuple[StackSpec, SourceMap]] = []
@@ -38,6 +39,7 @@ def synthesize(lz: LandingZone, specs: Sequence[StackSpec], outdir: Path) -> Non
         spec.load_builder()(app, lz, spec, sources)
         built.append((spec, sources))
     app.synth()
+    write_manifest(outdir, read_manifest(outdir))
     for spec, sources in built:
         folder = outdir / "stacks" / spec.name
         _write_json(folder / SOURCES_FILE, sources.addresses())
@@ -45,6 +47,8 @@ def synthesize(lz: LandingZone, specs: Sequence[StackSpec], outdir: Path) -> Non
         for relative, data in sorted(take_assets(spec.name).items()):
             (folder / relative).parent.mkdir(parents=True, exist_ok=True)
             (folder / relative).write_bytes(data)
+    if not documents:
+        return
     for relative, text in sorted(render_documents(lz, outdir).items()):
         path = outdir / relative
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""Which stacks a landing zone has, in which account, after which others; cheap to compute.
+"""Which stacks a landing zone has, in which account, after which others; cheap to compute (no cdktf).
 
 Builders are named by import path and loaded only for the stacks being synthesized, so a run for one
 stack of a 500-account organisation neither imports nor constructs the other stacks.
@@ -14,6 +14,8 @@ from fnmatch import fnmatchcase
 from landingzone.config import LandingZone
 from landingzone.config.workloads import available_workloads
 from landingzone.constructs.ids import logical_id
+
+BOOTSTRAP = "bootstrap"
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,12 @@ class StackSpec:
 def stack_specs(lz: LandingZone) -> tuple[StackSpec, ...]:
     """Every stack of the landing zone, in deployment order."""
     core = lz.organization.core_accounts
-    specs = [StackSpec("org", core.management, "landingzone.stacks.org:build_org_stack")]
+    specs = []
+    if lz.delivery is not None:
+        # The state bucket and the deployer roles: everything else keeps its state there and runs through them.
+        specs.append(StackSpec(BOOTSTRAP, core.management, "landingzone.delivery.bootstrap:build_bootstrap_stack"))
+    specs.append(StackSpec("org", core.management, "landingzone.stacks.org:build_org_stack",
+                           (BOOTSTRAP,) if lz.delivery is not None else ()))
     if lz.identity is not None:
         specs.append(StackSpec("identity", core.management, "landingzone.stacks.identity:build_identity_stack",
                                ("org",)))

@@ -1,0 +1,105 @@
+"""Exit codes mean one thing each, a bug is one line (the traceback behind --debug), warnings and notes are shown."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from landingzone import cli
+from landingzone.cli import EXIT_CONFIG, EXIT_ENVIRONMENT, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, main
+from landingzone.gates.terraform import TerraformUnavailable
+
+
+def explode(*_args: object) -> None:
+    raise KeyError("stack_graph")
+
+
+@pytest.mark.parametrize("argv", [["validate", "--bogus"], ["frobnicate"], [], ["plan-check", "--stack", "org"]])
+def test_command_line_mistakes_exit_3(argv: list[str], capsys) -> None:
+    with pytest.raises(SystemExit) as raised:
+        main(argv)
+    assert raised.value.code == EXIT_USAGE
+    assert "error:" in capsys.readouterr().err
+
+
+def test_a_bug_is_one_line_that_says_where_to_report_it(project: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setattr(cli, "load_landing_zone", explode)
+    assert main(["validate", "--root", str(project)]) == EXIT_INTERNAL
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        "landingzone: internal error: KeyError: 'stack_graph' at test_cli_errors.py:16 in explode. This is a bug in "
+        "landingzone, not in your configuration; please report it to the landingzone issue tracker (see README: "
+        "Reporting a bug); run again with --debug for the traceback"]
+
+
+@pytest.mark.parametrize("argv", [["--debug", "validate"], ["validate", "--debug"]])
+def test_debug_shows_the_traceback(project: Path, monkeypatch, capsys, argv: list[str]) -> None:
+    monkeypatch.setattr(cli, "load_landing_zone", explode)
+    assert main([*argv, "--root", str(project)]) == EXIT_INTERNAL
+    err = capsys.readouterr().err
+    assert err.startswith("Traceback (most recent call last):")
+    assert "raise KeyError(\"stack_graph\")" in err
+    assert err.splitlines()[-1].startswith("landingzone: internal error: KeyError: 'stack_graph'")
+
+
+def test_a_missing_tool_exits_4(project: Path, monkeypatch, capsys) -> None:
+    def missing(*_args: object) -> None:
+        raise TerraformUnavailable("terraform is not on PATH; install Terraform 1.11")
+
+    monkeypatch.setattr(cli, "load_landing_zone", missing)
+    assert main(["validate", "--root", str(project)]) == EXIT_ENVIRONMENT
+    assert capsys.readouterr().err == "landingzone: terraform is not on PATH; install Terraform 1.11\n"
+
+
+def test_config_errors_show_the_caret_and_the_note(project: Path, capsys) -> None:
+    manifest = project / "accounts" / "dev.yaml"
+    manifest.write_text(manifest.read_text().replace("owner: meeting-recorder-team", 'owner: "meeting-recorder-team'))
+    assert main(["validate", "--root", str(project)]) == EXIT_CONFIG
+    assert capsys.readouterr().err.splitlines() == [
+        "accounts/dev.yaml:5:8: is not valid YAML: the string opened with a double quote here is never closed; add the "
+        "closing \" on this line",
+        "  5 | owner: \"meeting-recorder-team",
+        "    |        ^",
+        "note: checks that need accounts/dev.yaml were skipped until it can be read",
+        "landingzone: 1 problem in the configuration; nothing was written"]
+
+
+def test_an_scp_on_the_management_account_is_a_warning(project: Path, capsys) -> None:
+    org = project / "config" / "organization.yaml"
+    org.write_text(org.read_text() + "  - name: deny-leave-again\n    file: policies/scp/deny-leave-organization.json\n"
+                   "    description: Attached where it cannot apply.\n    attach_to:\n      accounts: [management]\n")
+    assert main(["validate", "--root", str(project)]) == EXIT_OK
+    assert capsys.readouterr().err.splitlines() == [
+        "config/organization.yaml:92: service_control_policies[name=deny-leave-again].attach_to.accounts[0]: "
+        "warning: 'management' is the management account, where SCPs never apply (they restrict member accounts "
+        "only), so this attachment protects nothing; guard the management account with IAM policies and by keeping "
+        "workloads out of it"]
+
+
+def test_skipped_editor_files_are_named(project: Path, capsys) -> None:
+    (project / "accounts" / "dev.yaml~").write_text("name: old\n")
+    (project / "accounts" / "#prod.yaml#").write_text("name: autosave\n")
+    (project / "accounts" / "notes.json").write_text("{}")
+    (project / "accounts" / "README.md").write_text("one file per account\n")
+    assert main(["validate", "--root", str(project)]) == EXIT_OK
+    assert capsys.readouterr().err.splitlines() == [
+        "note: skipped accounts/#prod.yaml#: an editor's backup or swap file, not a manifest",
+        "note: skipped accounts/dev.yaml~: an editor's backup or swap file, not a manifest",
+        "note: skipped accounts/notes.json: manifests are YAML files ending in .yaml or .yml"]
+
+
+def test_symlinks_inside_the_project_are_read(project: Path, capsys) -> None:
+    shared = project / "shared"
+    shared.mkdir()
+    (project / "accounts" / "dev.yaml").rename(shared / "dev.yaml")
+    (project / "accounts" / "dev.yaml").symlink_to(os.path.relpath(shared / "dev.yaml", project / "accounts"))
+    assert main(["validate", "--root", str(project)]) == EXIT_OK
+    assert "7 accounts" in capsys.readouterr().out
+
+
+def test_a_folder_linked_into_itself_is_walked_once(project: Path, capsys) -> None:
+    (project / "accounts" / "again").symlink_to(".")
+    assert main(["validate", "--root", str(project)]) == EXIT_OK
+    assert "7 accounts" in capsys.readouterr().out

@@ -1,0 +1,184 @@
+"""Faults a local deployment survives, each with real Terraform against the real local AWS, on small stacks of
+IAM roles (so a duplicate create would show as a second role or an EntityAlreadyExists): a stack that fails, the
+local AWS killed in the middle of an apply, and an interrupt. Nothing is lost or created twice."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from landingzone.gates.terraform import TerraformUnavailable
+from landingzone.local import server
+from landingzone.local.deploy import apply_stacks, local_aws
+from landingzone.local.request_log import read_log
+from landingzone.local.retarget import LOCAL_ACCESS_KEY, LOCAL_SECRET_KEY, local_provider
+from landingzone.local.runner import NOT_ATTEMPTED, OK, UNCHANGED
+from landingzone.local.workspace import Workspace
+
+TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Iterator[Workspace]:
+    try:
+        Workspace.of(tmp_path).terraform()
+    except TerraformUnavailable as exc:
+        pytest.fail(f"Terraform is required for this test: {exc}", pytrace=False)
+    space = Workspace.of(tmp_path)
+    yield space
+    server.stop(space.root)
+
+
+def _write_stack(space: Workspace, name: str, endpoint: str, roles: int, *, trust: str = TRUST) -> None:
+    folder = space.stacks_dir / name
+    folder.mkdir(parents=True, exist_ok=True)
+    doc = {
+        "terraform": {"backend": {"local": {"path": f"terraform.{name}.tfstate"}},
+                      "required_providers": {"aws": {"source": "hashicorp/aws", "version": "5.100.0"}}},
+        "provider": {"aws": [local_provider({"region": "us-east-1"}, endpoint)]},
+        "resource": {"aws_iam_role": {f"role_{i}": {"name": f"{name}-{i}", "assume_role_policy": trust}
+                                      for i in range(roles)}},
+    }
+    (folder / "cdk.tf.json").write_text(json.dumps(doc, indent=2))
+
+
+def _roles(endpoint: str) -> list[str]:
+    iam = boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=LOCAL_ACCESS_KEY,
+                       aws_secret_access_key=LOCAL_SECRET_KEY, config=Config(proxies={}))
+    return sorted(r["RoleName"] for page in iam.get_paginator("list_roles").paginate() for r in page["Roles"]
+                  if not r["Path"].startswith("/aws-service-role/"))
+
+
+def _statuses(runs: Mapping[str, Any]) -> dict[str, str]:
+    return {name: run.status for name, run in runs.items()}
+
+
+def _wait_for_first(space: Workspace, action: str, timeout: float = 120.0) -> None:
+    log, deadline = space.root / "server.log", time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if log.is_file() and any(e.action == action for e in read_log(log.read_text().splitlines())):
+            return
+        time.sleep(0.2)
+    pytest.fail(f"no {action} reached the local AWS within {timeout:.0f} s")
+
+
+def test_a_failed_stack_stops_only_what_needs_it_and_a_rerun_applies_only_what_is_missing(workspace) -> None:
+    local = server.start(workspace.root)
+    _write_stack(workspace, "base", local.endpoint, 2, trust="this is not a policy")
+    _write_stack(workspace, "app", local.endpoint, 1)
+    _write_stack(workspace, "other", local.endpoint, 2)
+    graph = {"base": (), "app": ("base",), "other": ()}
+
+    first = apply_stacks(workspace, local, graph, workers=2)
+    assert _statuses(first.runs) == {"base": "failed", "app": NOT_ATTEMPTED, "other": OK}
+    assert "assume_role_policy" in first.runs["base"].detail
+    assert first.runs["app"].detail == "needs base, which did not succeed"
+    assert _roles(local.endpoint) == ["other-0", "other-1"]
+
+    _write_stack(workspace, "base", local.endpoint, 2)
+    second = apply_stacks(workspace, local, graph, workers=2)
+    assert _statuses(second.runs) == {"base": OK, "app": OK, "other": UNCHANGED}
+    assert _roles(local.endpoint) == ["app-0", "base-0", "base-1", "other-0", "other-1"]
+
+
+def test_the_local_aws_killed_mid_apply_is_reported_and_the_next_run_starts_clean(workspace) -> None:
+    local = server.start(workspace.root)
+    _write_stack(workspace, "base", local.endpoint, 30)
+    _write_stack(workspace, "app", local.endpoint, 1)
+    graph = {"base": (), "app": ("base",)}
+    pid = local.pid
+
+    killer = subprocess.Popen([sys.executable, "-c", _KILL_AFTER_FIRST_CREATE, str(workspace.root / "server.log"),
+                               str(pid)])
+    lost = apply_stacks(workspace, local, graph, workers=2)
+    assert killer.wait(timeout=60) == 0
+    assert _statuses(lost.runs) == {"base": "failed", "app": NOT_ATTEMPTED}
+    assert lost.server_lost == f"the local AWS (pid {pid}) stopped during the run; see {workspace.root}/server.log"
+
+    said: list[str] = []
+    fresh = local_aws(workspace, said.append)
+    assert said[0] == (f"the local AWS on record ({local.endpoint}, pid {pid}) is no longer running; everything it "
+                       "held went with it, so its local state is forgotten and a new one starts empty")
+    assert fresh.pid != pid and _roles(fresh.endpoint) == []
+    _write_stack(workspace, "base", fresh.endpoint, 30)
+    _write_stack(workspace, "app", fresh.endpoint, 1)
+    again = apply_stacks(workspace, fresh, graph, workers=2)
+    assert _statuses(again.runs) == {"base": OK, "app": OK}
+    assert _roles(fresh.endpoint) == sorted(["app-0", *(f"base-{i}" for i in range(30))])
+
+
+_KILL_AFTER_FIRST_CREATE = """
+import os, signal, sys, time
+log, pid = sys.argv[1], int(sys.argv[2])
+deadline = time.monotonic() + 120
+while time.monotonic() < deadline:
+    if "\\tCreateRole\\t" in open(log).read():
+        os.kill(pid, signal.SIGKILL)
+        sys.exit(0)
+    time.sleep(0.05)
+sys.exit(1)
+"""
+
+_APPLY_IN_MAIN_THREAD = """
+import json, sys
+from pathlib import Path
+from landingzone.local import server
+from landingzone.local.deploy import apply_stacks
+from landingzone.local.workspace import Workspace
+space = Workspace(Path(sys.argv[1]))
+applied = apply_stacks(space, server.running(space.root), {"base": (), "app": ("base",)}, workers=2,
+                       progress=lambda name, event: print(name, event, flush=True))
+print(json.dumps({"interrupted": applied.interrupted, **{n: r.status for n, r in applied.runs.items()}}), flush=True)
+sys.exit(130 if applied.interrupted else 0)
+"""
+
+
+def test_an_interrupt_stops_terraform_without_leaving_a_lock_and_the_next_run_continues(workspace) -> None:
+    local = server.start(workspace.root)
+    _write_stack(workspace, "base", local.endpoint, 40)
+    _write_stack(workspace, "app", local.endpoint, 1)
+    run = subprocess.Popen([sys.executable, "-c", _APPLY_IN_MAIN_THREAD, str(workspace.root)],
+                           stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    _wait_for_first(workspace, "CreateRole")
+    run.send_signal(signal.SIGINT)
+    out, _ = run.communicate(timeout=120)
+    assert run.returncode == 130, out
+    summary = json.loads(out.strip().splitlines()[-1])
+    assert summary == {"interrupted": True, "base": "failed", "app": NOT_ATTEMPTED}
+    assert not _terraform_processes_in(workspace.stacks_dir)
+    state = workspace.stacks_dir / "base" / "terraform.base.tfstate"
+    assert not (state.parent / ".terraform.tfstate.lock.info").exists()
+    recorded = {r["name"] for r in json.loads(state.read_text())["resources"] if r["instances"]}
+    created = [name for name in _roles(local.endpoint) if name.startswith("base-")]
+    assert len(created) == len(recorded) > 0  # what was created before the interrupt is in the state, no more
+
+    again = apply_stacks(workspace, local, {"base": (), "app": ("base",)}, workers=2)
+    assert _statuses(again.runs) == {"base": OK, "app": OK}
+    assert _roles(local.endpoint) == sorted(["app-0", *(f"base-{i}" for i in range(40))])
+
+
+def _terraform_processes_in(folder: Path) -> list[int]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cwd = Path(os.readlink(proc / "cwd"))
+            exe = (proc / "cmdline").read_bytes().split(b"\0")[0]
+        except OSError:
+            continue
+        if cwd.is_relative_to(folder) and b"terraform" in exe:
+            found.append(int(proc.name))
+    return found
