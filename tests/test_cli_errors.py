@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ def test_a_bug_is_one_line_that_says_where_to_report_it(project: Path, monkeypat
     assert main(["validate", "--root", str(project)]) == EXIT_INTERNAL
     err = capsys.readouterr().err
     assert err.splitlines() == [
-        "landingzone: internal error: KeyError: 'stack_graph' at test_cli_errors.py:16 in explode. This is a bug in "
+        "landingzone: internal error: KeyError: 'stack_graph' at test_cli_errors.py:17 in explode. This is a bug in "
         "landingzone, not in your configuration; please report it to the landingzone issue tracker (see README: "
         "Reporting a bug); run again with --debug for the traceback"]
 
@@ -51,6 +52,25 @@ def test_a_missing_tool_exits_4(project: Path, monkeypatch, capsys) -> None:
     monkeypatch.setattr(cli, "load_landing_zone", missing)
     assert main(["validate", "--root", str(project)]) == EXIT_ENVIRONMENT
     assert capsys.readouterr().err == "landingzone: terraform is not on PATH; install Terraform 1.11\n"
+
+
+@pytest.mark.parametrize("tool", ["terraform", "checkov"])
+def test_check_without_a_tool_exits_4_before_any_gate_runs(project: Path, tmp_path: Path, monkeypatch, capsys,
+                                                          tool: str) -> None:
+    out = tmp_path / "cdktf.out"
+    (out / "stacks" / "org").mkdir(parents=True)
+    (out / "stacks" / "org" / "cdk.tf.json").write_text("{}")
+    (out / "manifest.json").write_text('{"stacks": {"org": {"synthesizedStackPath": "stacks/org/cdk.tf.json"}}}')
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    if tool == "checkov":  # checkov is looked for beside this Python first, then on PATH
+        monkeypatch.setattr(sys, "executable", str(empty / "python"))
+    assert main(["check", "--root", str(project), "--out", str(out)]) == EXIT_ENVIRONMENT
+    assert capsys.readouterr().err.splitlines()[-1] == {
+        "terraform": "landingzone: terraform is not on PATH; install Terraform 1.11 (see DESIGN.md)",
+        "checkov": "landingzone: checkov is not installed in this environment (pip install checkov)"}[tool]
+    assert not (project / "reports").exists()
 
 
 def test_config_errors_show_the_caret_and_the_note(project: Path, capsys) -> None:

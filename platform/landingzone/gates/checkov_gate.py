@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from landingzone.errors import MissingTool
 from landingzone.gates.batches import balanced_batches
 from landingzone.gates.findings import Finding, GateReport
 
@@ -38,11 +39,15 @@ REQUIRED_TAGS_ENV, DEFAULT_TAGS_ENV = "LANDINGZONE_REQUIRED_TAGS", "LANDINGZONE_
 RUN_ERRORS = frozenset({"CHECKOV_LOAD", "CHECKOV_ERROR"})
 
 
+class CheckovUnavailable(MissingTool):
+    """checkov is neither beside this Python nor on PATH."""
+
+
 def checkov_binary() -> str:
     beside = Path(sys.executable).with_name("checkov")
     found = str(beside) if beside.exists() else shutil.which("checkov")
     if not found:
-        raise FileNotFoundError("checkov is not installed in this environment (pip install checkov)")
+        raise CheckovUnavailable("checkov is not installed in this environment (pip install checkov)")
     return found
 
 

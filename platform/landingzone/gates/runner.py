@@ -15,12 +15,12 @@ from pathlib import Path
 from landingzone.config import LandingZone
 from landingzone.errors import UsageError
 from landingzone.gates.cache import GateCache, cache_path, stack_key
-from landingzone.gates.checkov_gate import CHECKS_DIR, scan_stacks
+from landingzone.gates.checkov_gate import CHECKS_DIR, checkov_binary, scan_stacks
 from landingzone.gates.checkov_gate import RUN_ERRORS as CHECKOV_RUN_ERRORS
 from landingzone.gates.findings import GateReport, Status
 from landingzone.gates.fingerprints import checkov_fingerprint, terraform_fingerprint
 from landingzone.gates.suppressions import apply_suppressions
-from landingzone.gates.terraform import USER_CACHE
+from landingzone.gates.terraform import USER_CACHE, require_terraform
 from landingzone.gates.terraform_batch import RUN_ERRORS as TERRAFORM_RUN_ERRORS
 from landingzone.gates.terraform_batch import validate_each
 from landingzone.output import SOURCES_FILE, stack_folders
@@ -58,6 +58,10 @@ def run_gates(lz: LandingZone, outdir: Path, *, validate: bool = True, stacks: S
     Suppressions apply to checkov findings only; the other gates have no exceptions. `use_cache=False`
     re-checks every selected stack (and stores the fresh results).
     """
+    # A missing tool is the environment's fault (exit 4), known before minutes of the other gate are spent.
+    checkov_binary()
+    if validate:
+        require_terraform()
     folders = stack_folders(outdir)
     cache = GateCache.load(cache_path(outdir))
     if not use_cache:
@@ -158,7 +162,7 @@ def _through_cache(cache: GateCache, gate: str, fingerprint: str, folders: Mappi
 def _mark(cache: GateCache, selected: Mapping[str, Path], reports: Mapping[str, GateReport]) -> None:
     """Record which stacks passed every gate, for --changed; a failing stack stays changed until it passes."""
     failing = {f.stack for report in reports.values() for f in report.findings if f.status is Status.FAILED}
-    if "" in failing:  # the run as a whole failed (a tool is missing, a suppression expired): nothing passed
+    if "" in failing:  # the run as a whole failed (a suppression expired): nothing passed
         failing = set(selected)
     cache.mark(selected, [name for name in selected if name not in failing], [name for name in selected
                                                                                if name in failing])

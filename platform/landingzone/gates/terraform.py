@@ -46,13 +46,8 @@ def find_terraform(workdir: Path, mirror: Path | None = None, cache: Path | None
 
     The plugin cache defaults to `workdir/plugin-cache`; pass a lasting one to skip re-copying providers.
     """
-    binary = shutil.which("terraform")
-    if binary is None:
-        raise TerraformUnavailable("terraform is not on PATH; install Terraform 1.11 (see DESIGN.md)")
+    binary = require_terraform(mirror)
     mirror = mirror_folder(mirror)
-    if not mirror.joinpath(*AWS_PROVIDER).is_dir():
-        raise TerraformUnavailable(f"no hashicorp/aws {AWS_PROVIDER[-1]} in the provider mirror {mirror} "
-                                   "(set LANDINGZONE_TF_MIRROR to the mirror folder)")
     cache = cache or workdir / "plugin-cache"
     cache.mkdir(parents=True, exist_ok=True)
     config = workdir / "terraform.rc"
@@ -68,6 +63,18 @@ def find_terraform(workdir: Path, mirror: Path | None = None, cache: Path | None
     )
     env = {**os.environ, "TF_CLI_CONFIG_FILE": str(config), "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}
     return Terraform(binary, env)
+
+
+def require_terraform(mirror: Path | None = None) -> str:
+    """Terraform's path; TerraformUnavailable (exit 4) when it or the provider mirror is missing."""
+    binary = shutil.which("terraform")
+    if binary is None:
+        raise TerraformUnavailable("terraform is not on PATH; install Terraform 1.11 (see DESIGN.md)")
+    folder = mirror_folder(mirror)
+    if not folder.joinpath(*AWS_PROVIDER).is_dir():
+        raise TerraformUnavailable(f"no hashicorp/aws {AWS_PROVIDER[-1]} in the provider mirror {folder} "
+                                   "(set LANDINGZONE_TF_MIRROR to the mirror folder)")
+    return binary
 
 
 def mirror_folder(mirror: Path | None = None) -> Path:

@@ -34,7 +34,6 @@ from landingzone.gates.provider_server import shared_provider
 from landingzone.gates.terraform import (
     Terraform,
     TerraformFailed,
-    TerraformUnavailable,
     find_terraform,
     validate_json,
     validate_stack,
@@ -45,16 +44,13 @@ GATE = "terraform-validate"
 BATCH_STACKS, BATCH_BYTES = 50, 6_000_000
 MODULE_KEYS = frozenset({"//", "terraform", "provider", "resource", "data", "locals", "output", "variable",
                          "moved", "removed", "check"})
-RUN_ERRORS = frozenset({"TERRAFORM_UNAVAILABLE", "TERRAFORM_ERROR"})
+RUN_ERRORS = frozenset({"TERRAFORM_ERROR"})
 
 
 def validate_each(stacks: Mapping[str, Path], workdir: Path, workers: int | None = None,
                   cache: Path | None = None) -> dict[str, GateReport]:
-    """A report per stack (checks_run 1 each); the key "" holds a problem of the whole run, if any."""
-    try:
-        terraform = find_terraform(workdir, cache=cache)
-    except TerraformUnavailable as exc:
-        return {"": GateReport((Finding(GATE, "", "TERRAFORM_UNAVAILABLE", "", str(exc)),))}
+    """A report per stack (checks_run 1 each); TerraformUnavailable when Terraform or its mirror is missing."""
+    terraform = find_terraform(workdir, cache=cache)
     if not stacks:
         return {}
     documents = {name: _read(folder / "cdk.tf.json") for name, folder in stacks.items()}
