@@ -1,4 +1,7 @@
-"""The gate cache can never hide a finding: every input of a gate's verdict changes the key it is stored under."""
+"""The gate cache's keys: every input of a gate's verdict changes the key it is stored under.
+
+The same inputs changed on real gate runs: test_gate_cache_inputs.py.
+"""
 
 from __future__ import annotations
 
@@ -122,63 +125,3 @@ def test_changed_lists_stacks_until_they_pass(tmp_path: Path) -> None:
     assert cache.changed(folders) == ["b", "c"]
     cache.mark(folders, passed=[], failed=["a"])
     assert cache.changed(folders) == ["a", "b", "c"]
-
-
-@pytest.fixture
-def two_stacks(example_synth: Path, tmp_path: Path) -> Path:
-    """A synthesized output holding two of the example's baseline stacks (copies: the test edits them)."""
-    out = tmp_path / "cdktf.out"
-    manifest = json.loads((example_synth / "manifest.json").read_text())
-    manifest["stacks"] = {name: manifest["stacks"][name] for name in ("baseline-dev", "baseline-prod")}
-    for name in manifest["stacks"]:
-        shutil.copytree(example_synth / "stacks" / name, out / "stacks" / name)
-    (out / "manifest.json").write_text(json.dumps(manifest))
-    return out
-
-
-def edit_json(path: Path, change) -> None:
-    document = json.loads(path.read_text())
-    change(document)
-    path.write_text(json.dumps(document, indent=2))
-
-
-@pytest.mark.synth
-@pytest.mark.terraform
-def test_each_changed_input_rechecks_its_stacks_and_no_finding_hides(project: Path, two_stacks: Path) -> None:
-    from landingzone.config import load_landing_zone
-    from landingzone.gates.runner import CHECKOV, VALIDATE, run_gates
-
-    lz = load_landing_zone(project)
-    cold = run_gates(lz, two_stacks)
-    assert cold.cached == {CHECKOV: 0, VALIDATE: 0} and cold.total.ok
-    warm = run_gates(lz, two_stacks)
-    assert warm.cached == {CHECKOV: 2, VALIDATE: 2}
-    assert (warm.total.findings, warm.total.checks_run) == (cold.total.findings, cold.total.checks_run)
-
-    # dev's JSON gains an unprotected bucket; prod's sources now name another file for its admin role
-    stacks = two_stacks / "stacks"
-    edit_json(stacks / "baseline-dev" / "cdk.tf.json",
-              lambda doc: doc["resource"].setdefault("aws_s3_bucket", {}).update(extra={"bucket": "acme-extra"}))
-    admin = "aws_iam_role_policy_attachment.managed_policy_AdminRole_AdministratorAccess"
-    edit_json(stacks / "baseline-prod" / "sources.json", lambda doc: doc.update({admin: "accounts/moved.yaml"}))
-    edited = run_gates(lz, two_stacks)
-    assert edited.cached == {CHECKOV: 0, VALIDATE: 1}  # validate reads no sources: prod's result still holds
-    assert any(f.stack == "baseline-dev" and f.address == "aws_s3_bucket.extra" for f in edited.total.failed)
-    assert {f.source for f in edited.total.findings if f.stack == "baseline-prod" and f.address == admin} == {
-        "accounts/moved.yaml"}
-
-    # a suppression removed: the cached finding fails at once, without a re-scan
-    suppressions = project / "policies" / "checkov" / "suppressions.yaml"
-    text = suppressions.read_text()
-    entry = text.index("  - check: CKV_AWS_274\n    resource: baseline-*")
-    suppressions.write_text(text[:entry] + text[text.index("  - check:", entry + 1):])
-    lz = load_landing_zone(project)  # suppressions are read with the configuration
-    unsuppressed = run_gates(lz, two_stacks, validate=False)
-    assert unsuppressed.cached == {CHECKOV: 2}
-    assert {f.stack for f in unsuppressed.total.failed if f.check_id == "CKV_AWS_274"} == {"baseline-dev",
-                                                                                          "baseline-prod"}
-
-    # the organisation's checks changed: every stack is scanned again
-    check = project / CHECKS_DIR / "KmsKeyRotation.py"
-    check.write_text(check.read_text() + "\n# reviewed again\n")
-    assert run_gates(lz, two_stacks, validate=False).cached == {CHECKOV: 0}
