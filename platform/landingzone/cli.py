@@ -49,9 +49,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _internal_error(error: Exception, *, debug: bool) -> int:
     """One line naming what failed and where; the traceback only with --debug."""
     frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
-    where = f" at {Path(frame.filename).name}:{frame.lineno} in {frame.name}" if frame else ""
+    # raised in a synth worker: where it was raised there, not where the parent re-raised it
+    here = (frame.filename, frame.lineno, frame.name) if frame else ("", 0, "")
+    filename, line, function = getattr(error, "origin", None) or here
+    where = f" at {Path(filename).name}:{line} in {function}" if filename else ""
     if debug:
         traceback.print_exception(error, file=sys.stderr)
+        if hasattr(error, "worker_traceback"):
+            print(f"in the synth worker:\n{error.worker_traceback}", end="", file=sys.stderr)
     hint = "" if debug else "; run again with --debug for the traceback"
     print(f"landingzone: internal error: {type(error).__name__}: {error}{where}. This is a bug in landingzone, not "
           f"in your configuration; please report it to {REPORT_TO}{hint}", file=sys.stderr)
@@ -101,7 +106,7 @@ def _output_command(args: argparse.Namespace, lz: LandingZone, root: Path) -> in
     if args.command == "synth" and (reason := unsafe_target(outdir, root)):
         raise UsageError(f"--out: {_shown(outdir)} {reason}")
     if args.command == "synth":
-        _synth(lz, _select(lz, args.stack), outdir, partial=bool(args.stack))
+        _synth(lz, _select(lz, args.stack), outdir, partial=bool(args.stack), jobs=args.jobs)
         if args.no_gates:
             return EXIT_OK
     elif not (outdir / "manifest.json").is_file():
@@ -112,7 +117,7 @@ def _output_command(args: argparse.Namespace, lz: LandingZone, root: Path) -> in
                   changed=args.changed, use_cache=not args.no_cache, verbose=args.verbose)
 
 
-def _synth(lz: LandingZone, specs: list[StackSpec], outdir: Path, *, partial: bool) -> None:
+def _synth(lz: LandingZone, specs: list[StackSpec], outdir: Path, *, partial: bool, jobs: int) -> None:
     """Every stack into a fresh output; or (`partial`) only `specs`, exchanged in the existing output, whose other
     stacks and documents stay byte for byte as they were."""
     from landingzone.stacks.synth import synthesize
@@ -122,10 +127,11 @@ def _synth(lz: LandingZone, specs: list[StackSpec], outdir: Path, *, partial: bo
               "(state bucket, deployer roles)")
     started = time.perf_counter()
     with (staged_update if partial else staged)(outdir) as stage:
-        synthesize(lz, specs, stage, documents=not partial)
+        synthesize(lz, specs, stage, documents=not partial, jobs=jobs)
         summaries = [s for s in summarize(stage) if not partial or s.name in {spec.name for spec in specs}]
     elapsed = time.perf_counter() - started
     kept = " (every other stack and document as it was)" if partial else ""
+    kept += f" with {min(jobs, len(specs))} workers" if min(jobs, len(specs)) > 1 else ""
     print(f"landingzone: synthesized {len(summaries)} stack{'s' * (len(summaries) != 1)} into {_shown(outdir)}{kept} "
           f"in {elapsed:.1f} s")
     accounts = {spec.name: spec.account for spec in specs}
@@ -261,6 +267,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
 def _gate_options(command: argparse.ArgumentParser, name: str) -> None:
     command.add_argument("--out", help="output folder (default: cdktf.out under --root)")
     command.add_argument("--reports", help="folder for gates.sarif and gates.junit.xml (default: reports)")
@@ -272,6 +284,9 @@ def _gate_options(command: argparse.ArgumentParser, name: str) -> None:
                              help="synthesize only this stack, leaving the rest of the output as it is; repeat "
                              "for more (default: all, into a fresh output)")
         command.add_argument("--no-gates", action="store_true", help="write the stacks without running gates")
+        command.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 1, metavar="N",
+                             help="worker processes building the stacks, each paying the bindings' import once; "
+                             "the output is the same for every N (default: the number of cores)")
         command.set_defaults(changed=False, no_cache=False)
         return
     command.add_argument("--stack", action="append", metavar="NAME",

@@ -6,11 +6,16 @@ import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from landingzone.config import LandingZone
 from landingzone.documents import render_documents
 from landingzone.output import DECOMMISSION_FILE, SOURCES_FILE, read_manifest, write_manifest
+from landingzone.stacks.parallel import synthesize_in_workers
 from landingzone.topology import StackSpec, decommission_allowlist
+
+if TYPE_CHECKING:
+    from landingzone.constructs.sources import SourceMap
 
 # The bindings run on Node through jsii; its banner about Node 20's end of life goes to stderr on every run
 # and says nothing actionable to a landing-zone user.
@@ -18,7 +23,8 @@ os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "18,20")
 
 
-def synthesize(lz: LandingZone, specs: Sequence[StackSpec], outdir: Path, *, documents: bool = True) -> None:
+def synthesize(lz: LandingZone, specs: Sequence[StackSpec], outdir: Path, *, documents: bool = True,
+               jobs: int = 1) -> None:
     """Write `stacks/<name>/cdk.tf.json` and `manifest.json` for `specs` into `outdir` (which may exist, empty).
 
     Beside each stack: `sources.json` (address → the config file it came from, for gate findings) and
@@ -26,33 +32,55 @@ def synthesize(lz: LandingZone, specs: Sequence[StackSpec], outdir: Path, *, doc
     hands it to plan policies as `input.third_party_metadata.custom.decommission`). Then, unless `documents` is
     False (a synth of some stacks only, which must not describe the landing zone from them), the documents
     (runbooks, diagrams, the stack graph, evidence) that `landingzone.documents` lists.
+
+    With `jobs` above 1 the stacks are built in that many worker processes (`landingzone.stacks.parallel`);
+    the output is byte for byte the same.
     """
-    from cdktf import App  # imported here: 10 s the first time, and only synth needs it
-
-    from landingzone.constructs.assets import take_assets
-    from landingzone.constructs.sources import SourceMap
-
-    app = App(outdir=str(outdir), stack_traces=False)
-    built: list[tuple[StackSpec, SourceMap]] = []
-    for spec in specs:
-        sources = SourceMap()
-        spec.load_builder()(app, lz, spec, sources)
-        built.append((spec, sources))
-    app.synth()
-    write_manifest(outdir, read_manifest(outdir))
-    for spec, sources in built:
-        folder = outdir / "stacks" / spec.name
-        _write_json(folder / SOURCES_FILE, sources.addresses())
-        _write_json(folder / DECOMMISSION_FILE, {"allow": list(decommission_allowlist(lz, spec.name))})
-        for relative, data in sorted(take_assets(spec.name).items()):
-            (folder / relative).parent.mkdir(parents=True, exist_ok=True)
-            (folder / relative).write_bytes(data)
+    jobs = min(jobs, len(specs))
+    if jobs > 1:
+        synthesize_in_workers(lz, specs, outdir, jobs)
+    else:
+        app = AppBuild(lz, outdir)
+        for spec in specs:
+            app.add(spec)
+        app.write()
     if not documents:
         return
     for relative, text in sorted(render_documents(lz, outdir).items()):
         path = outdir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
+
+
+class AppBuild:
+    """One CDKTF app into `outdir`: stacks added one at a time, then written with the files beside each."""
+
+    def __init__(self, lz: LandingZone, outdir: Path) -> None:
+        from cdktf import App  # imported here: 10 s the first time, and only synth needs it
+
+        self.lz, self.outdir = lz, outdir
+        self.app = App(outdir=str(outdir), stack_traces=False)
+        self.built: list[tuple[StackSpec, SourceMap]] = []
+
+    def add(self, spec: StackSpec) -> None:
+        from landingzone.constructs.sources import SourceMap
+
+        sources = SourceMap()
+        spec.load_builder()(self.app, self.lz, spec, sources)
+        self.built.append((spec, sources))
+
+    def write(self) -> None:
+        from landingzone.constructs.assets import take_assets
+
+        self.app.synth()
+        write_manifest(self.outdir, read_manifest(self.outdir))
+        for spec, sources in self.built:
+            folder = self.outdir / "stacks" / spec.name
+            _write_json(folder / SOURCES_FILE, sources.addresses())
+            _write_json(folder / DECOMMISSION_FILE, {"allow": list(decommission_allowlist(self.lz, spec.name))})
+            for relative, data in sorted(take_assets(spec.name).items()):
+                (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+                (folder / relative).write_bytes(data)
 
 
 def _write_json(path: Path, data: object) -> None:
