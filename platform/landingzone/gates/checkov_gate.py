@@ -37,6 +37,7 @@ BATCH_STACKS, BATCH_BYTES = 40, 4_000_000
 REQUIRED_TAGS_ENV, DEFAULT_TAGS_ENV = "LANDINGZONE_REQUIRED_TAGS", "LANDINGZONE_DEFAULT_TAGS_BY_FILE"
 # Findings that say the run itself went wrong, not the stack: never cached, always re-run.
 RUN_ERRORS = frozenset({"CHECKOV_LOAD", "CHECKOV_ERROR"})
+COMMENT = "//"
 
 
 class CheckovUnavailable(MissingTool):
@@ -153,12 +154,23 @@ def _read_results(result: subprocess.CompletedProcess[str], stack_of: _StackOf, 
 def checkov_view(document: Mapping[str, Any]) -> str:
     """The stack as checkov is given it: without its `import` blocks and the plain values of its `terraform`
     block (`required_version`). checkov 3.3's terraform_json parser reads every entry there as a block, fails
-    the whole file on a plain value, and then checks nothing at all; it has no check on either. Findings are
-    placed by this text's own lines (`resource_lines`)."""
-    view = {key: value for key, value in document.items() if key != "import"}
+    the whole file on a plain value, and then checks nothing at all; it has no check on either. Without the
+    `//` comments either (cdktf's construct path on every resource): a third of the lines, which checkov would
+    parse and render as attributes for no check. Findings are placed by this text's own lines
+    (`resource_lines`)."""
+    view = {key: _without_comments(value) for key, value in document.items() if key not in ("import", COMMENT)}
     if isinstance(view.get("terraform"), dict):
         view["terraform"] = {key: value for key, value in view["terraform"].items() if isinstance(value, dict)}
     return json.dumps(view, indent=2)
+
+
+def _without_comments(value: Any) -> Any:
+    """`value` without `//` keys at any depth (Terraform JSON's comments; no check reads one)."""
+    if isinstance(value, dict):
+        return {key: _without_comments(item) for key, item in value.items() if key != COMMENT}
+    if isinstance(value, list):
+        return [_without_comments(item) for item in value]
+    return value
 
 
 def resource_lines(text: str) -> dict[int, str]:

@@ -76,7 +76,8 @@ class AppBuild:
         write_manifest(self.outdir, read_manifest(self.outdir))
         for spec, sources in self.built:
             folder = self.outdir / "stacks" / spec.name
-            _write_json(folder / SOURCES_FILE, sources.addresses())
+            document = json.loads((folder / "cdk.tf.json").read_text())
+            _write_json(folder / SOURCES_FILE, sources.addresses(document))
             _write_json(folder / DECOMMISSION_FILE, {"allow": list(decommission_allowlist(self.lz, spec.name))})
             for relative, data in sorted(take_assets(spec.name).items()):
                 (folder / relative).parent.mkdir(parents=True, exist_ok=True)
