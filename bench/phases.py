@@ -5,6 +5,7 @@
     python bench/phases.py plain OURS_OUT OUT       # the plain-CDKTF baseline over the same resources
     python bench/phases.py write OURS_OUT OUT       # the JSON-writing floor
     python bench/phases.py gates PROJECT OUT [--no-cache]
+    python bench/phases.py cli ARGS...              # a whole `landingzone` process, with its processes' peaks
 
 A fresh process per phase so each pays its own binding import and reports its own peak memory: the Python
 process's (getrusage) and, for phases that run the bindings, its Node child's (VmHWM, read before exit).
@@ -158,6 +159,28 @@ def gates(project: Path, out: Path, use_cache: bool) -> dict[str, object]:
             "findings": len(total.findings), "tool_peaks_mb": sampler.peaks, **_peaks()}
 
 
+class _ProcessPeaks(_ToolPeaks):
+    """Peaks of a whole CLI run's processes: the largest Python (the CLI or a synth worker) and Node."""
+
+    KINDS = (("node", "node"), ("python", "python"))
+
+
+def cli(args: list[str]) -> dict[str, object]:
+    """Wall time of one `landingzone ...` process as a user runs it, and its processes' peak memory."""
+    import subprocess
+
+    sampler = _ProcessPeaks()
+    sampler.start()
+    started = time.perf_counter()
+    result = subprocess.run([str(Path(sys.executable).with_name("landingzone")), *args], capture_output=True,
+                            text=True, check=False)
+    wall = time.perf_counter() - started
+    sampler.done.set()
+    if result.returncode != 0:
+        raise SystemExit(f"landingzone {' '.join(args)} exited {result.returncode}:\n{result.stderr[-3000:]}")
+    return {"total_s": wall, "peaks_mb": sampler.peaks, "stdout_tail": result.stdout[-2000:]}
+
+
 def main(argv: list[str]) -> None:
     phase, *args = argv
     if phase == "import":
@@ -168,6 +191,8 @@ def main(argv: list[str]) -> None:
         result = plain(Path(args[0]), Path(args[1]))
     elif phase == "write":
         result = write(Path(args[0]), Path(args[1]))
+    elif phase == "cli":
+        result = cli(args)
     elif phase == "gates":
         result = gates(Path(args[0]), Path(args[1]), use_cache="--no-cache" not in args)
     else:

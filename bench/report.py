@@ -28,13 +28,17 @@ def per_resource_ratio(row: Row) -> float:
 
 
 def cold_gates_s(row: Row) -> float:
-    return row["gates_cold"]["total_s"]
+    return row["gates_cold"]["wall_s"]  # the whole process: start, configuration, both gates, the cache written
+
+
+def jobs2_s(row: Row) -> float:
+    return row["synth_jobs2"]["total_s"]
 
 
 def peak_mb(row: Row) -> float:
     peaks = [s.get(k, 0.0) for s in [*row["synth"], row["plain"], row["gates_cold"]]
              for k in ("python_peak_mb", "node_peak_mb", "children_peak_mb")]
-    return max(peaks)
+    return max([*peaks, *row["synth_jobs2"]["peaks_mb"].values()])
 
 
 TIMES: list[tuple[str, Callable[[Row], float]]] = [
@@ -44,15 +48,17 @@ TIMES: list[tuple[str, Callable[[Row], float]]] = [
     ("construct building", lambda r: _median(r["synth"], "build_s")),
     ("synth and writing", lambda r: _median(r["synth"], "synth_write_s")),
     ("**ours: building + synth**", ours_s),
+    ("synth, whole process, serial (one phase process)", lambda r: _median(r["synth"], "wall_s")),
+    ("**synth, whole process, `--jobs 2`**", jobs2_s),
     ("plain CDKTF: building", lambda r: r["plain"]["build_s"]),
     ("plain CDKTF: synth", lambda r: r["plain"]["synth_s"]),
     ("**plain CDKTF: building + synth**", plain_s),
     ("JSON writing floor (median)", lambda r: r["write"]),
     ("checkov, cold", lambda r: r["gates_cold"]["seconds"]["checkov"]),
     ("terraform validate, cold", lambda r: r["gates_cold"]["seconds"]["terraform validate"]),
-    ("**gates, cold (whole run)**", cold_gates_s),
-    ("gates, every stack cached (median)", lambda r: _median(r["gates_hit"], "total_s")),
-    ("**re-gate after one manifest change**", lambda r: r["gates_changed"]["total_s"]),
+    ("**gates, cold (whole process)**", cold_gates_s),
+    ("gates, every stack cached (median, whole process)", lambda r: _median(r["gates_hit"], "wall_s")),
+    ("**re-gate after one manifest change (whole process)**", lambda r: r["gates_changed"]["wall_s"]),
 ]
 COUNTS: list[tuple[str, Callable[[Row], str]]] = [
     ("stacks", lambda r: str(_median(r["synth"], "stacks"))),
@@ -62,11 +68,15 @@ COUNTS: list[tuple[str, Callable[[Row], str]]] = [
      lambda r: " / ".join(str(r["gates_changed"]["checked"][g] - n) for g, n in r["gates_changed"]["cached"].items())),
     ("ours per resource ÷ plain CDKTF per resource", lambda r: f"{per_resource_ratio(r):.2f}x"),
     ("ours ÷ JSON writing floor", lambda r: f"{ours_s(r) / r['write']:.0f}x"),
+    ("`--jobs 2` ÷ serial synth, whole process", lambda r: f"{jobs2_s(r) / _median(r['synth'], 'wall_s'):.2f}x"),
+    ("`--jobs 2` output byte-identical to serial", lambda r: "yes" if r.get("jobs2_identical") else "NO"),
     ("plain CDKTF resources through the generic class", lambda r: str(r["plain"]["fallbacks"])),
 ]
 MEMORY: list[tuple[str, Callable[[Row], float]]] = [
     ("synth: Python", lambda r: max(s["python_peak_mb"] for s in r["synth"])),
     ("synth: Node child", lambda r: max(s.get("node_peak_mb", 0.0) for s in r["synth"])),
+    ("synth --jobs 2: largest Python (CLI or worker)", lambda r: r["synth_jobs2"]["peaks_mb"].get("python", 0.0)),
+    ("synth --jobs 2: largest Node", lambda r: r["synth_jobs2"]["peaks_mb"].get("node", 0.0)),
     ("plain CDKTF: Python", lambda r: r["plain"]["python_peak_mb"]),
     ("plain CDKTF: Node child", lambda r: r["plain"].get("node_peak_mb", 0.0)),
     ("gates: Python", lambda r: r["gates_cold"]["python_peak_mb"]),
@@ -86,12 +96,9 @@ def budgets(rows: list[Row]) -> list[tuple[str, str, str]]:
     def verdict(value: float, limit: float) -> str:
         return "met" if value <= limit else f"MISSED by {value - limit:.1f} ({value / limit:.2f}x)"
 
-    synth = at.get("synth_jobs2", {}).get("median_s")
-    synth_label = "synth, whole process, --jobs 2" if synth else "synth (serial; --jobs not in this tree yet)"
-    synth = synth or ours_s(at) + _median(at["synth"], "import_s") + _median(at["synth"], "config_s")
     measured = [("cold gates < 900 s", cold_gates_s(at), 900.0),
-                ("re-gate after one manifest change < 30 s", at["gates_changed"]["total_s"], 30.0),
-                (f"{synth_label} < 100 s", synth, 100.0),
+                ("re-gate after one manifest change < 30 s", at["gates_changed"]["wall_s"], 30.0),
+                ("synth, whole process, --jobs 2 < 100 s", jobs2_s(at), 100.0),
                 ("synth per resource <= 1.3x plain CDKTF", per_resource_ratio(at), 1.3),
                 ("validation, whole process < 1 s", at["validate"]["median_s"], 1.0),
                 ("peak memory per process < 2048 MB", peak_mb(at), 2048.0)]
@@ -103,6 +110,37 @@ def _import_line(results: dict) -> list[str]:
     if not samples:
         return []
     return [f"Binding import alone, fresh process, median of {len(samples)}: {statistics.median(samples):.1f} s.", ""]
+
+
+def _profile(rows: list[Row]) -> list[str]:
+    """bench/profiling.py's split at the size it ran at: seconds by owner, ours against the tools'."""
+    row = next((r for r in rows if "profile" in r), None)
+    if row is None:
+        return []
+    found = row["profile"]
+    lines = [f"## Where the time goes ({row['accounts']:,} accounts, bench/profiling.py)", "",
+             "cProfile's own time per function, a built-in's given to its caller; profiling slows Python down "
+             "several times, so the shares count, not the totals.", ""]
+    for part, title in (("synth", "synth of every stack"), ("checkov", "one checkov process over one batch")):
+        seconds = found[part]["seconds"]
+        whole = sum(seconds.values()) or 1.0
+        lines += [f"**{title}** ({found[part]['profiled_s']:.0f} s profiled)", "",
+                  *_table(["owner", "seconds", "share"], [[name, f"{value:.1f}", f"{100 * value / whole:.0f}%"]
+                                                          for name, value in seconds.items() if value >= 0.05]), ""]
+    synth = found["synth"]
+    lines += [f"jsii round trips in the synth: {sum(synth['jsii_calls'].values()):,} for {synth['resources']:,} "
+              f"resources ({synth['calls_per_resource']} a resource: " +
+              ", ".join(f"{kind} {count:,}" for kind, count in sorted(synth["jsii_calls"].items())) + ").", ""]
+    validate = found["validate"]
+    cpu, one = validate["cpu_s"], validate.get("cpu_s_one_provider_configuration", {})
+    configurations = validate.get("provider_configurations", "?")
+    lines += [f"**terraform validate of one batch of {validate['stacks']} stacks** ({configurations} "
+              "provider configurations), CPU seconds; beside it the same resources with one provider configuration "
+              "for the whole batch (a measurement: the gate validates every stack's own)", "",
+              *_table(["process", "as gated", "share", "one provider configuration"],
+                      [[name, f"{value:.1f}", f"{100 * value / sum(cpu.values()):.0f}%", f"{one.get(name, 0.0):.1f}"]
+                       for name, value in cpu.items()]), ""]
+    return lines
 
 
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
@@ -125,7 +163,7 @@ def write_results(results: dict, folder: Path) -> None:
              *_table(["measure", *sizes], [[label, *(get(r) for r in rows)] for label, get in COUNTS]), "",
              "## Peak memory (MB)", "",
              *_table(["process", *sizes], [[label, *(f"{get(r):.0f}" for r in rows)] for label, get in MEMORY]), "",
-             "## Single-stack synth", ""]
+             *_profile(rows), "## Single-stack synth", ""]
     single = results.get("single_stack", {"status": "not run yet"})
     lines += [f"Status: {single['status']}" + (f", {single['wall_s']:.1f} s" if "wall_s" in single else "")]
     if single.get("output"):

@@ -30,6 +30,7 @@ from generator import big_project, change_one_manifest  # noqa: E402
 from report import write_results  # noqa: E402
 
 FULL_SIZES, QUICK_SIZES = (10, 100, 500, 1000), (10,)
+PROFILE_AT = 100  # accounts; profiled in full runs only (cProfile makes it slow)
 LANDINGZONE = Path(sys.executable).with_name("landingzone")
 
 
@@ -55,12 +56,27 @@ def whole_process(command: list[str], repeats: int) -> dict:
     return {"median_s": statistics.median(samples), "samples": samples, "load": os.getloadavg()[0]}
 
 
-def supports_jobs() -> bool:
-    help_text = subprocess.run([str(LANDINGZONE), "synth", "--help"], capture_output=True, text=True).stdout
-    return "--jobs" in help_text
+def same_tree(one: Path, other: Path) -> bool:
+    """Whether two outputs hold the same files with the same bytes."""
+    files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    return files == sorted(p.relative_to(other) for p in other.rglob("*") if p.is_file()) and all(
+        (one / f).read_bytes() == (other / f).read_bytes() for f in files)
 
 
-def measure_size(accounts: int, work: Path, repeats: int, log) -> dict:
+def profile(project: Path, out: Path, log) -> dict:
+    """bench/profiling.py's split of synth, one checkov batch and one validate batch (ours against the tools')."""
+    found = {}
+    for part, *args in (("synth", project), ("checkov", project, out), ("validate", out)):
+        log(f"profile: {part}")
+        result = subprocess.run([sys.executable, str(BENCH / "profiling.py"), part, *map(str, args)],
+                                capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise RuntimeError(f"profile {part} failed:\n{result.stderr[-4000:]}")
+        found[part] = json.loads(result.stdout.strip().splitlines()[-1])
+    return found
+
+
+def measure_size(accounts: int, work: Path, repeats: int, log, *, profiled: bool) -> dict:
     project = big_project(work / "project", accounts)
     out = work / "cdktf.out"
     row: dict = {"accounts": accounts}
@@ -68,16 +84,18 @@ def measure_size(accounts: int, work: Path, repeats: int, log) -> dict:
     row["validate"] = whole_process([str(LANDINGZONE), "validate", "--root", str(project)], repeats)
     log(f"{accounts} accounts: synth")
     row["synth"] = [phase("synth", str(project), str(out))]
-    if supports_jobs():
-        log(f"{accounts} accounts: synth --jobs 2 (whole process)")
-        row["synth_jobs2"] = whole_process([str(LANDINGZONE), "synth", "--root", str(project), "--no-gates",
-                                            "--jobs", "2", "--out", str(work / "jobs.out")], 1)
+    log(f"{accounts} accounts: synth --jobs 2 (whole process)")
+    row["synth_jobs2"] = phase("cli", "synth", "--root", str(project), "--no-gates", "--jobs", "2", "--out",
+                               str(work / "jobs.out"))
+    row["jobs2_identical"] = same_tree(out, work / "jobs.out")
     log(f"{accounts} accounts: plain CDKTF baseline")
     row["plain"] = phase("plain", str(out), str(work / "plain.out"))
     row["write"] = statistics.median(phase("write", str(out), str(work / f"json.out{i}"))["write_s"]
                                      for i in range(repeats))
     log(f"{accounts} accounts: gates, cold")
     row["gates_cold"] = phase("gates", str(project), str(out), "--no-cache")
+    if profiled:
+        row["profile"] = profile(project, out, log)
     log(f"{accounts} accounts: gates, every stack from the cache")
     row["gates_hit"] = [phase("gates", str(project), str(out)) for _ in range(repeats)]
     changed = change_one_manifest(project)
@@ -129,9 +147,11 @@ def main(argv: list[str] | None = None) -> int:
         results["import"] = [phase("import")["import_s"] for _ in range(repeats)]
     for accounts in sizes:
         with tempfile.TemporaryDirectory(prefix=f"landingzone-bench-{accounts}-") as work:
-            results["sizes"].append(measure_size(accounts, Path(work), repeats, log))
+            results["sizes"].append(measure_size(accounts, Path(work), repeats, log,
+                                                  profiled=not args.quick and accounts == PROFILE_AT))
         _save(results, folder, time.perf_counter() - started)
-    results["single_stack"] = single_stack(log)
+    # 1,000 accounts and two dozen fresh processes: too long for the quick run
+    results["single_stack"] = {"status": "not run with --quick"} if args.quick else single_stack(log)
     _save(results, folder, time.perf_counter() - started)
     log(f"done; tables in {folder / 'RESULTS.md'}")
     return 0
