@@ -3,10 +3,9 @@
 Every worker pays the binding's import once (about 10 s), builds its first stack (worker i stack i: the
 stacks that hold every account come first) and then the next from a shared counter until none are left: stacks
 differ in size a hundredfold (`org` holds every account, a baseline one), so groups fixed in advance would leave
-a worker idle. Which worker builds a stack cannot show in the output: a
-stack's JSON depends only on the configuration and the stack (a single-stack synth equals the full one,
-tests/test_single_stack_synth.py), the manifest is re-serialised sorted, and the documents are written once,
-from the merged output, by the caller.
+a worker idle. Which worker builds a stack cannot show in the output: a stack's JSON depends only on the
+configuration and the stack (a single-stack synth equals the full one, tests/test_single_stack_synth.py), the
+manifest is re-serialised sorted, and the documents are written once, from the merged output, by the caller.
 
 Workers are spawned, not forked: a fork would copy whatever threads the parent runs. A failure in a worker is
 raised in the caller as the exception the worker raised (a configuration error stays one), with the place it
