@@ -6,6 +6,8 @@ import statistics
 from collections.abc import Callable
 from pathlib import Path
 
+from notes import budget_notes
+
 # (label, value from one size's row); medians where a phase ran more than once
 Row = dict
 
@@ -23,7 +25,9 @@ def plain_s(row: Row) -> float:
 
 
 def per_resource_ratio(row: Row) -> float:
-    ours = ours_s(row) / _median(row["synth"], "resources")
+    # the plain baseline counts resources and data sources alike (`items`; older results hold resources only)
+    items = _median(row["synth"], "items") if all("items" in s for s in row["synth"]) else None
+    ours = ours_s(row) / (items or _median(row["synth"], "resources"))
     return ours / (plain_s(row) / row["plain"]["resources"])
 
 
@@ -129,8 +133,10 @@ def _profile(rows: list[Row]) -> list[str]:
                                                           for name, value in seconds.items() if value >= 0.05]), ""]
     synth = found["synth"]
     lines += [f"jsii round trips in the synth: {sum(synth['jsii_calls'].values()):,} for {synth['resources']:,} "
-              f"resources ({synth['calls_per_resource']} a resource: " +
-              ", ".join(f"{kind} {count:,}" for kind, count in sorted(synth["jsii_calls"].items())) + ").", ""]
+              f"resources ({synth['calls_per_resource']} a resource or data source: " +
+              ", ".join(f"{kind} {count:,}" for kind, count in sorted(synth["jsii_calls"].items())) + ")" +
+              (f"; the plain-CDKTF baseline over the same stacks makes {synth['plain']['calls_per_resource']}"
+               if "plain" in synth else "") + ".", ""]
     validate = found["validate"]
     cpu, one = validate["cpu_s"], validate.get("cpu_s_one_provider_configuration", {})
     configurations = validate.get("provider_configurations", "?")
@@ -157,6 +163,7 @@ def write_results(results: dict, folder: Path) -> None:
              f"{results['started']}, {results['elapsed_s'] / 60:.1f} minutes. The machine is shared: load averages "
              f"during synth were {', '.join(loads)} (per size). Times in seconds.", "", "## Budgets (1,000 accounts)",
              "", *_table(["budget", "measured", "verdict"], [list(b) for b in budgets(rows)]), "",
+             *budget_notes(rows, results),
              "## Time per phase", "",
              *_table(["phase", *sizes], [[label, *(f"{get(r):.2f}" for r in rows)] for label, get in TIMES]), "",
              *_import_line(results), "## Counts and ratios", "",

@@ -35,15 +35,24 @@ LANDINGZONE = Path(sys.executable).with_name("landingzone")
 
 
 def phase(name: str, *args: str, timeout: float = 7200) -> dict:
-    """Run one phase in a fresh process; its JSON, plus wall time and the load average around it."""
-    before = os.getloadavg()[0]
-    started = time.perf_counter()
-    result = subprocess.run([sys.executable, str(BENCH / "phases.py"), name, *args], capture_output=True, text=True,
-                            timeout=timeout, check=False)
+    """Run one phase in a fresh process; its JSON, plus wall time and the load average around it.
+
+    On this shared machine another user's clean-up has sent our processes signals: a phase ended by a signal
+    runs once more (recorded as `retried`); any other failure stops the benchmark.
+    """
+    for attempt in range(2):
+        before = os.getloadavg()[0]
+        started = time.perf_counter()
+        result = subprocess.run([sys.executable, str(BENCH / "phases.py"), name, *args], capture_output=True,
+                                text=True, timeout=timeout, check=False)
+        if result.returncode >= 0 or attempt:
+            break
+        print(f"phase {name} ended by signal {-result.returncode}; running it again", flush=True)
     if result.returncode != 0:
-        raise RuntimeError(f"phase {name} failed:\n{result.stderr[-4000:]}")
+        raise RuntimeError(f"phase {name} failed (exit {result.returncode}):\n{result.stderr[-4000:]}")
     measured = json.loads(result.stdout.strip().splitlines()[-1])
-    return {**measured, "wall_s": time.perf_counter() - started, "load": [before, os.getloadavg()[0]]}
+    return {**measured, "wall_s": time.perf_counter() - started, "load": [before, os.getloadavg()[0]],
+            **({"retried": True} if attempt else {})}
 
 
 def whole_process(command: list[str], repeats: int) -> dict:
@@ -117,8 +126,13 @@ def single_stack(log) -> dict:
     if not script.is_file():
         return {"status": "pending: bench/bench_single_stack.py is not in this tree yet"}
     log("single-stack synth (bench/bench_single_stack.py)")
-    started = time.perf_counter()
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=3600, check=False)
+    for attempt in range(2):  # once more after a signal, as phase() does
+        started = time.perf_counter()
+        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=3600,
+                                check=False)
+        if result.returncode >= 0:
+            break
+        log(f"bench_single_stack.py ended by signal {-result.returncode}" + ("; running it again" * (not attempt)))
     return {"status": "ok" if result.returncode == 0 else f"failed ({result.returncode})",
             "wall_s": time.perf_counter() - started, "output": (result.stdout + result.stderr)[-4000:]}
 
