@@ -13,11 +13,14 @@ def _share(seconds: dict[str, float], *prefixes: str) -> float:
     return 100 * sum(v for k, v in seconds.items() if k.startswith(prefixes)) / whole
 
 
-def _gates(at: Row, profile: dict | None) -> str:
+def _gates(at: Row, profile: dict | None, cores: int) -> str:
     cold = at["gates_cold"]
     text = (f"**Cold gates**: checkov took {cold['seconds']['checkov']:.0f} s and terraform validate "
             f"{cold['seconds']['terraform validate']:.0f} s, at the same time, for {cold['stacks']} stacks "
             f"(load average {cold['load'][0]:.1f} at the start, {cold['load'][1]:.1f} at the end).")
+    if "cpu_s" in cold:
+        text += (f" Their processes used {cold['cpu_s']:.0f} CPU seconds in all: {cold['cpu_s'] / cores:.0f} s "
+                 f"on {cores} idle cores, the rest of the {cold['wall_s']:.0f} s was the other users' share of them.")
     if profile:
         checkov, validate = profile["checkov"]["seconds"], profile["validate"]
         cpu, one = validate["cpu_s"], validate.get("cpu_s_one_provider_configuration", {})
@@ -68,4 +71,4 @@ def budget_notes(rows: list[Row], results: dict) -> list[str]:
     if at is None:
         return []
     profile = next((r["profile"] for r in rows if "profile" in r), None)
-    return [_gates(at, profile), "", _regate(at), "", _synth(at, profile, results), ""]
+    return [_gates(at, profile, results.get("cores") or 2), "", _regate(at), "", _synth(at, profile, results), ""]

@@ -48,6 +48,13 @@ def _peaks() -> dict[str, float]:
     return peaks
 
 
+def _cpu_s() -> float:
+    """CPU seconds of this process and every child it (or they) waited for: what the work costs on an idle
+    machine, whatever the load of the others on it."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def _descendants(root: int) -> list[int]:
     parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
@@ -156,7 +163,7 @@ def gates(project: Path, out: Path, use_cache: bool) -> dict[str, object]:
     run = run_gates(load_landing_zone(project), out, use_cache=use_cache)
     sampler.done.set()
     total = run.total
-    return {"total_s": time.perf_counter() - started, "seconds": run.seconds, "cached": run.cached,
+    return {"total_s": time.perf_counter() - started, "seconds": run.seconds, "cached": run.cached, "cpu_s": _cpu_s(),
             "checked": run.checked,
             "stacks": len(run.stacks), "checks_run": total.checks_run, "failed": len(total.failed),
             "findings": len(total.findings), "tool_peaks_mb": sampler.peaks, **_peaks()}
@@ -181,7 +188,7 @@ def cli(args: list[str]) -> dict[str, object]:
     sampler.done.set()
     if result.returncode != 0:
         raise SystemExit(f"landingzone {' '.join(args)} exited {result.returncode}:\n{result.stderr[-3000:]}")
-    return {"total_s": wall, "peaks_mb": sampler.peaks, "stdout_tail": result.stdout[-2000:]}
+    return {"total_s": wall, "peaks_mb": sampler.peaks, "stdout_tail": result.stdout[-2000:], "cpu_s": _cpu_s()}
 
 
 def main(argv: list[str]) -> None:

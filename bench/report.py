@@ -10,6 +10,7 @@ from notes import budget_notes
 
 # (label, value from one size's row); medians where a phase ran more than once
 Row = dict
+CORES = 2  # the budgets' machine; write_results takes the cores results.json recorded
 
 
 def _median(samples: list[dict], key: str) -> float:
@@ -61,6 +62,9 @@ TIMES: list[tuple[str, Callable[[Row], float]]] = [
     ("checkov, cold", lambda r: r["gates_cold"]["seconds"]["checkov"]),
     ("terraform validate, cold", lambda r: r["gates_cold"]["seconds"]["terraform validate"]),
     ("**gates, cold (whole process)**", cold_gates_s),
+    ("gates, cold: CPU seconds of every process", lambda r: r["gates_cold"].get("cpu_s")),
+    ("gates, cold: that CPU ÷ cores (the time on an idle machine)",
+     lambda r: r["gates_cold"]["cpu_s"] / CORES if "cpu_s" in r["gates_cold"] else None),
     ("gates, every stack cached (median, whole process)", lambda r: _median(r["gates_hit"], "wall_s")),
     ("**re-gate after one manifest change (whole process)**", lambda r: r["gates_changed"]["wall_s"]),
 ]
@@ -109,6 +113,10 @@ def budgets(rows: list[Row]) -> list[tuple[str, str, str]]:
     return [(label, f"{value:.2f}", verdict(value, limit)) for label, value, limit in measured]
 
 
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"  # None: not measured by the run that wrote this row
+
+
 def _import_line(results: dict) -> list[str]:
     samples = results.get("import")
     if not samples:
@@ -154,6 +162,8 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def write_results(results: dict, folder: Path) -> None:
+    global CORES  # noqa: PLW0603 - the rows' lambdas divide by the cores of the machine that ran
+    CORES = results.get("cores") or CORES
     rows = results["sizes"]
     sizes = [f"{r['accounts']:,} accounts" for r in rows]
     loads = [f"{min(v for s in r['synth'] for v in s['load']):.1f}-{max(v for s in r['synth'] for v in s['load']):.1f}"
@@ -165,7 +175,7 @@ def write_results(results: dict, folder: Path) -> None:
              "", *_table(["budget", "measured", "verdict"], [list(b) for b in budgets(rows)]), "",
              *budget_notes(rows, results),
              "## Time per phase", "",
-             *_table(["phase", *sizes], [[label, *(f"{get(r):.2f}" for r in rows)] for label, get in TIMES]), "",
+             *_table(["phase", *sizes], [[label, *(_seconds(get(r)) for r in rows)] for label, get in TIMES]), "",
              *_import_line(results), "## Counts and ratios", "",
              *_table(["measure", *sizes], [[label, *(get(r) for r in rows)] for label, get in COUNTS]), "",
              "## Peak memory (MB)", "",
