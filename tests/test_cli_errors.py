@@ -103,3 +103,12 @@ def test_a_folder_linked_into_itself_is_walked_once(project: Path, capsys) -> No
     (project / "accounts" / "again").symlink_to(".")
     assert main(["validate", "--root", str(project)]) == EXIT_OK
     assert "7 accounts" in capsys.readouterr().out
+
+
+def test_synth_without_node_exits_4_before_anything_is_written(project: Path, monkeypatch, capsys) -> None:
+    """Measured before: jsii's bare FileNotFoundError for 'node' ended as an internal error (5)."""
+    monkeypatch.setenv("PATH", str(project / "no-tools-here"))
+    assert main(["synth", "--no-gates", "--root", str(project)]) == EXIT_ENVIRONMENT
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1].startswith("landingzone: Node.js is not on PATH, and synth needs it")
+    assert not (project / "cdktf.out").exists()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
 from landingzone.config import LandingZone
 from landingzone.documents import render_documents
+from landingzone.errors import MissingTool
 from landingzone.output import DECOMMISSION_FILE, SOURCES_FILE, read_manifest, write_manifest
 from landingzone.topology import StackSpec, decommission_allowlist
 
@@ -27,6 +29,7 @@ def synthesize(lz: LandingZone, specs: Sequence[StackSpec], outdir: Path, *, doc
     False (a synth of some stacks only, which must not describe the landing zone from them), the documents
     (runbooks, diagrams, the stack graph, evidence) that `landingzone.documents` lists.
     """
+    require_node()
     from cdktf import App  # imported here: 10 s the first time, and only synth needs it
 
     from landingzone.constructs.assets import take_assets
@@ -53,6 +56,13 @@ def synthesize(lz: LandingZone, specs: Sequence[StackSpec], outdir: Path, *, doc
         path = outdir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
+
+
+def require_node() -> None:
+    """The bindings start `node` when first imported; without it jsii fails with a bare FileNotFoundError."""
+    if shutil.which("node") is None:
+        raise MissingTool("Node.js is not on PATH, and synth needs it: the CDKTF bindings run on Node through jsii. "
+                          "Install Node.js 20 or later (https://nodejs.org) and run again")
 
 
 def _write_json(path: Path, data: object) -> None:
