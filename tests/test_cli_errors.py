@@ -57,9 +57,9 @@ def test_config_errors_show_the_caret_and_the_note(project: Path, capsys) -> Non
     manifest.write_text(manifest.read_text().replace("owner: meeting-recorder-team", 'owner: "meeting-recorder-team'))
     assert main(["validate", "--root", str(project)]) == EXIT_CONFIG
     assert capsys.readouterr().err.splitlines() == [
-        "accounts/dev.yaml:5:8: is not valid YAML: the string opened with a double quote here is never closed; add the "
+        "accounts/dev.yaml:6:8: is not valid YAML: the string opened with a double quote here is never closed; add the "
         "closing \" on this line",
-        "  5 | owner: \"meeting-recorder-team",
+        "  6 | owner: \"meeting-recorder-team",
         "    |        ^",
         "note: checks that need accounts/dev.yaml were skipped until it can be read",
         "landingzone: 1 problem in the configuration; nothing was written"]
@@ -71,7 +71,7 @@ def test_an_scp_on_the_management_account_is_a_warning(project: Path, capsys) ->
                    "    description: Attached where it cannot apply.\n    attach_to:\n      accounts: [management]\n")
     assert main(["validate", "--root", str(project)]) == EXIT_OK
     assert capsys.readouterr().err.splitlines() == [
-        "config/organization.yaml:92: service_control_policies[name=deny-leave-again].attach_to.accounts[0]: "
+        "config/organization.yaml:93: service_control_policies[name=deny-leave-again].attach_to.accounts[0]: "
         "warning: 'management' is the management account, where SCPs never apply (they restrict member accounts "
         "only), so this attachment protects nothing; guard the management account with IAM policies and by keeping "
         "workloads out of it"]

@@ -59,10 +59,10 @@ def test_broken_manifest_exits_2_and_leaves_output_untouched(project: Path, caps
     assert main(["synth", "--root", str(project)]) == EXIT_CONFIG
     err = capsys.readouterr().err.splitlines()
     assert err == [
-        "accounts/prod.yaml:3: ou: 'Workloads/Prodd' is not an OU in config/organization.yaml (known: Security, "
+        "accounts/prod.yaml:4: ou: 'Workloads/Prodd' is not an OU in config/organization.yaml (known: Security, "
         "Infrastructure, Workloads, Workloads/Prod, Workloads/NonProd); did you mean 'Workloads/Prod'?",
-        "accounts/staging.yaml:2: email: 'aws-staging@acme-corp.example' is already the email of "
-        "accounts/prod.yaml:2; AWS requires a different email per account",
+        "accounts/staging.yaml:3: email: 'aws-staging@acme-corp.example' is already the email of "
+        "accounts/prod.yaml:3; AWS requires a different email per account",
         "landingzone: 2 problems in the configuration; nothing was written",
     ]
     assert tree(out) == before
@@ -93,7 +93,7 @@ def test_broken_suppressions_are_found_before_anything_is_written(project: Path,
         file.write("  - check: CKV_AWS_18\n    resource: 'org:*'\n    reason: too short\n    owner: me\n")
     assert main(["synth", "--root", str(project)]) == EXIT_CONFIG
     assert capsys.readouterr().err.splitlines() == [
-        "policies/checkov/suppressions.yaml:159: suppressions[23].reason: 'too short' is 9 characters long; at least "
+        "policies/checkov/suppressions.yaml:160: suppressions[23].reason: 'too short' is 9 characters long; at least "
         "20 are needed",
         "landingzone: 1 problem in the configuration; nothing was written"]
     assert tree(out) == before
