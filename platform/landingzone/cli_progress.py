@@ -58,6 +58,9 @@ class Steps:
         self.description = description
         if self._bar is not None and self._task is not None:
             self._bar.update(self._task, description=description)
+        elif self.ui.shows_progress:
+            self.ui.err.file.write(f"landingzone: {description}...\n")
+            self.ui.err.file.flush()
 
     def advance(self, name: str, status: str = "") -> None:
         """One item finished: `status` (ok, failed, ...) is shown beside its name where lines are shown."""

@@ -13,7 +13,8 @@ from typing import Any
 import yaml
 
 from landingzone.config.address_plan import free_cidr, usual_prefix
-from landingzone.config.model import Account, LandingZone
+from landingzone.config.checks_accounts import ORG_FILE, known
+from landingzone.config.model import ROOT, Account, LandingZone
 from landingzone.errors import UsageError
 
 
@@ -46,6 +47,9 @@ class Drafted:
 
 def draft_manifest(lz: LandingZone, request: NewAccount) -> Drafted:
     """The manifest's data, in the order people read it, and notes on what was chosen for them."""
+    if request.ou not in lz.ou_paths:  # Root holds only the management account, which exists already
+        raise UsageError(f"--ou: '{request.ou}' is not an OU in {ORG_FILE} {known(lz.ou_paths, request.ou)}"
+                         + ("; new accounts go into an OU below Root" if request.ou == ROOT else ""))
     sibling = _sibling(lz, request)
     data: dict[str, Any] = {"name": request.name, "email": request.email, "ou": request.ou}
     copied = []
