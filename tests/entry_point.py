@@ -12,11 +12,13 @@ import pytest
 ENTRY = Path(sys.executable).with_name("landingzone")
 
 
-def landingzone(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-                timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    """`landingzone ARGS...` in a fresh process (not a terminal, so the plain output); fails when not installed."""
+def landingzone(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, timeout: float = 180,
+                merge_output: bool = False) -> subprocess.CompletedProcess[str]:
+    """`landingzone ARGS...` in a fresh process (not a terminal, so the plain output); fails when not installed.
+    With `merge_output`, stderr goes into stdout as a terminal would show both."""
     if not ENTRY.is_file():
         pytest.fail(f"the console script {ENTRY} is missing; install the project (pip install -e .)", pytrace=False)
     environment = {**os.environ, "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION": "1", **(env or {})}
-    return subprocess.run([str(ENTRY), *args], capture_output=True, text=True, cwd=cwd, env=environment,
-                          timeout=timeout, check=False)
+    return subprocess.run([str(ENTRY), *args], stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT if merge_output else subprocess.PIPE, text=True, cwd=cwd,
+                          env=environment, timeout=timeout, check=False)

@@ -62,10 +62,17 @@ def draft_manifest(lz: LandingZone, request: NewAccount) -> Drafted:
     if request.segment is not None:
         data["network"], cidr_note = _network(lz, request, sibling)
     data["budget"] = _budget(request, sibling, copied)
-    notes = [f"{', '.join(copied)} copied from {sibling.file} (the first account in {request.ou}); give "
-             f"{', '.join('--' + key.replace('_', '-') for key in copied)} to choose otherwise"] if sibling and copied \
-        else []
+    notes = [f"{_words(copied)} copied from {sibling.file}, the first account of {request.ou}; give "
+             f"{_words([_OPTIONS.get(key, '--' + key.replace('_', '-')) for key in copied])} to choose others"] \
+        if sibling and copied else []
     return Drafted(data, notes, cidr_note)
+
+
+_OPTIONS = {"budget": "--budget (with --alert-email)"}
+
+
+def _words(items: Sequence[str]) -> str:
+    return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
 
 
 def render_manifest(data: Mapping[str, Any], modeline: str) -> str:
@@ -103,7 +110,7 @@ def _budget(request: NewAccount, sibling: Account | None, copied: list[str]) -> 
         return {"monthly_limit_usd": request.budget, "alert_emails": list(request.alert_emails)}
     if sibling is None:
         raise UsageError("--budget and --alert-email are needed: no account in this OU to copy them from")
-    copied.append("budget")
+    copied.append("budget")  # the alert emails with it: who hears of this account's spend
     budget = sibling.manifest.budget
     return {"monthly_limit_usd": request.budget if request.budget is not None else _number(budget.monthly_limit_usd),
             "alert_emails": list(request.alert_emails or budget.alert_emails)}
