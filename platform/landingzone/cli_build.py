@@ -19,6 +19,7 @@ from landingzone.cli_context import (
     QuietOption,
     RootOption,
     Run,
+    completions,
     did_you_mean,
     run_of,
 )
@@ -34,14 +35,8 @@ MISSING_TOOL_CHECKS = frozenset({"TERRAFORM_UNAVAILABLE"})
 
 
 def complete_stacks(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Shell completion of --stack: the stacks of the project at --root (nothing while it does not validate)."""
-    from landingzone.config import load_landing_zone
-
-    root = ctx.params.get("root") or (ctx.parent.params.get("root") if ctx.parent else None) or Path(".")
-    try:
-        return [spec.name for spec in stack_specs(load_landing_zone(root)) if spec.name.startswith(incomplete)]
-    except Exception:  # noqa: BLE001 - completion must never print a traceback into the user's shell
-        return []
+    """Shell completion of --stack: the stacks of the project at --root."""
+    return completions(ctx, incomplete, lambda lz: [spec.name for spec in stack_specs(lz)])
 
 
 StackOption = Annotated[list[str] | None, typer.Option(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
@@ -96,6 +96,16 @@ def run_of(ctx: typer.Context) -> Run:
     if not isinstance(ctx.obj, Run):
         ctx.obj = Run()
     return ctx.obj
+
+
+def completions(ctx: typer.Context, incomplete: str, names: Callable[[LandingZone], Iterable[str]]) -> list[str]:
+    """Shell completion from the project at --root (given before or after the command): the `names` that start
+    with what is typed; nothing while the configuration does not validate."""
+    root = ctx.params.get("root") or (ctx.parent.params.get("root") if ctx.parent else None) or Path(".")
+    try:
+        return [name for name in names(load_landing_zone(root)) if name.startswith(incomplete)]
+    except Exception:  # noqa: BLE001 - completion must never print a traceback into the user's shell
+        return []
 
 
 def did_you_mean(wanted: str, known: Sequence[str]) -> str:

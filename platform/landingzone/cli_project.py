@@ -18,6 +18,7 @@ from landingzone.cli_context import (
     QuietOption,
     RootOption,
     Run,
+    completions,
     run_of,
 )
 from landingzone.config import LandingZone, load_landing_zone
@@ -26,19 +27,11 @@ from landingzone.topology import stack_specs
 
 
 def _complete_ous(ctx: typer.Context, incomplete: str) -> list[str]:
-    return _complete(ctx, incomplete, lambda lz: lz.ou_paths)
+    return completions(ctx, incomplete, lambda lz: lz.ou_paths)
 
 
 def _complete_segments(ctx: typer.Context, incomplete: str) -> list[str]:
-    return _complete(ctx, incomplete, lambda lz: [s.name for s in lz.network.segments] if lz.network else [])
-
-
-def _complete(ctx: typer.Context, incomplete: str, names: object) -> list[str]:
-    root = ctx.params.get("root") or (ctx.parent.params.get("root") if ctx.parent else None) or Path(".")
-    try:
-        return [name for name in names(load_landing_zone(root)) if name.startswith(incomplete)]  # type: ignore[operator]
-    except Exception:  # noqa: BLE001 - completion must never print a traceback into the user's shell
-        return []
+    return completions(ctx, incomplete, lambda lz: [s.name for s in lz.network.segments] if lz.network else [])
 
 
 def new_account(
