@@ -45,6 +45,8 @@ def test_validate_ok_exits_0_with_one_line(project: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert re.fullmatch(r"landingzone: project: 7 accounts, 5 OUs, 5 SCPs valid \(\d+\.\d\d s\)\n", result.stdout)
     assert result.stderr == ""
+    before = landingzone("--root", str(project), "validate", cwd=project.parent)  # the global form of --root
+    assert before.returncode == 0 and before.stdout.startswith("landingzone: project: 7 accounts")
 
 
 def test_a_broken_config_exits_2_with_places_carets_and_did_you_mean(project: Path) -> None:

@@ -102,3 +102,20 @@ def test_a_folder_linked_into_itself_is_walked_once(project: Path, capsys) -> No
     (project / "accounts" / "again").symlink_to(".")
     assert main(["validate", "--root", str(project)]) == EXIT_OK
     assert "7 accounts" in capsys.readouterr().out
+
+
+def test_gates_that_cannot_find_terraform_exit_4(project: Path, monkeypatch, capsys) -> None:
+    from landingzone.gates import runner
+    from landingzone.gates.findings import Finding, GateReport
+
+    out = project / "cdktf.out"
+    out.mkdir()
+    (out / "manifest.json").write_text('{"stacks": {}}')
+    missing = Finding("terraform-validate", "", "TERRAFORM_UNAVAILABLE", "", "terraform is not on PATH")
+    monkeypatch.setattr(runner, "run_gates", lambda *_args, **_kwargs: {
+        "checkov": GateReport((), 10), "terraform validate": GateReport((missing,))})
+    assert main(["check", "--root", str(project)]) == EXIT_ENVIRONMENT
+    assert capsys.readouterr().err.splitlines()[-2:] == [
+        f"landingzone: gates FAILED (1 unsuppressed); reports: {project}/reports/gates.sarif, "
+        f"{project}/reports/gates.junit.xml",
+        "landingzone: terraform-validate: terraform is not on PATH"]

@@ -42,7 +42,6 @@ JsonOption = Annotated[bool, typer.Option(
 DebugOption = Annotated[bool, typer.Option(
     "--debug", help="Show the traceback of an internal error.", rich_help_panel=COMMON)]
 
-_FLAGS = ("--debug", "--quiet", "-q", "--json")
 
 
 @dataclass
