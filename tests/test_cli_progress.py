@@ -71,7 +71,7 @@ def test_the_local_run_shows_each_stack_as_it_starts_and_ends(capsys) -> None:
 def test_on_a_terminal_a_bar_draws_and_finished_items_stay_as_lines() -> None:
     ui = Ui("up")
     screen = io.StringIO()
-    ui.err = Console(file=screen, force_terminal=True, width=100, color_system="standard")
+    ui.consoles[True] = Console(file=screen, force_terminal=True, width=100, color_system="standard")
     with ui.progress("applying", 2, lines=True, verb="apply") as steps:
         steps.started_item("org")
         steps.advance("org", "ok")

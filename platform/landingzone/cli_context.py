@@ -60,7 +60,9 @@ class Run:
         asked for (a JSON document for --json) and --debug covers a failure anywhere."""
         words = list(argv[:argv.index("--")] if "--" in argv else argv)
         run = cls(debug="--debug" in words, quiet="--quiet" in words or "-q" in words, json="--json" in words)
-        run.ui = Ui(next((w for w in words if not w.startswith("-")), ""), quiet=run.quiet, json_out=run.json)
+        values = {i + 1 for i, word in enumerate(words) if word == "--root"}  # the folder is no command
+        command = next((w for i, w in enumerate(words) if not w.startswith("-") and i not in values), "")
+        run.ui = Ui(command, quiet=run.quiet, json_out=run.json)
         return run
 
     def begin(self, command: str, *, root: Path | None = None, quiet: bool = False, json_out: bool = False,

@@ -8,22 +8,24 @@ problems and failures; `--json` writes exactly one JSON document on stdout, what
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING, Any, TextIO
 
 from landingzone.errors import Problem, render_problem
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from landingzone.cli_progress import Steps
 
 PREFIX = "landingzone: "
+# Text in styled pieces: (words, Rich style). Off a terminal only the words are written, and Rich is not imported.
+Parts = Sequence[tuple[str, str]]
 
 
 class Ui:
@@ -31,9 +33,7 @@ class Ui:
 
     def __init__(self, command: str = "", *, quiet: bool = False, json_out: bool = False) -> None:
         self.command, self.quiet, self.json = command, quiet, json_out
-        # file=None: Rich looks sys.stdout/sys.stderr up on every write, so redirected streams are honoured.
-        self.out = Console(soft_wrap=True, highlight=False, emoji=False, markup=False)
-        self.err = Console(stderr=True, soft_wrap=True, highlight=False, emoji=False, markup=False)
+        self.consoles: dict[bool, Console] = {}  # by stderr-or-not, made on first use on a terminal
         self.data: dict[str, Any] = {}
         self.problems: list[dict[str, Any]] = []
         self.warnings: list[dict[str, Any]] = []
@@ -46,17 +46,17 @@ class Ui:
     def say(self, text: str, style: str = "") -> None:
         """An informational line: left out with --quiet and --json."""
         if not (self.quiet or self.json):
-            self._write(self.out, Text(text, style=style))
+            self.write(False, [(text, style)])
 
-    def result(self, text: str | Text) -> None:
+    def result(self, text: str, style: str = "") -> None:
         """What the command exists to print (a listing, a diff): shown with --quiet, left out with --json."""
         if not self.json:
-            self._write(self.out, text if isinstance(text, Text) else Text(text))
+            self.write(False, [(text, style)])
 
     def lines(self, lines: list[str], header: bool = True) -> None:
         """A table from cli_format.table: its first line bold on a terminal."""
         for index, line in enumerate(lines):
-            self.result(Text(line, style="bold" if header and index == 0 else ""))
+            self.result(line, "bold" if header and index == 0 else "")
 
     def record(self, key: str, value: Any) -> None:
         """Part of the JSON document (with --json); ignored otherwise."""
@@ -69,38 +69,30 @@ class Ui:
         if self.json:
             return
         headline, *context = render_problem(problem).split("\n")
-        text = Text(headline)
-        place = headline.split(": ", 1)[0]
-        text.stylize("bold", 0, len(place))
-        if warning and "warning:" in headline:
-            start = headline.index("warning:")
-            text.stylize("bold yellow", start, start + len("warning:"))
-        self._write(self.err, text)
+        place, rest = headline.split(": ", 1) if ": " in headline else (headline, "")
+        parts = [(place, "bold"), (": " if rest else "", "")]
+        before, marker, after = rest.partition("warning:")
+        parts += [(before, ""), (marker, "bold yellow"), (after, "")] if warning and marker else [(rest, "")]
+        self.write(True, parts)
         for line in context:
-            styled = Text(line, style="dim")
-            if line.rstrip().endswith("^"):
-                styled.stylize("bold red", len(line.rstrip()) - 1, len(line.rstrip()))
-            self._write(self.err, styled)
+            caret = line.rstrip().endswith("^")
+            self.write(True, [(line.rstrip()[:-1] if caret else line, "dim"), ("^" if caret else "", "bold red")])
 
     def note(self, text: str) -> None:
         self.notes.append(text)
         if not (self.quiet or self.json):
-            styled = Text(f"note: {text}")
-            styled.stylize("cyan", 0, 5)
-            self._write(self.err, styled)
+            self.write(True, [("note:", "cyan"), (f" {text}", "")])
 
     def error(self, text: str) -> None:
         """A failure the user must see: on stderr even with --quiet; in the document with --json."""
         self.errors.append(text)
         if not self.json:
-            styled = Text(PREFIX + text)
-            styled.stylize("bold red", 0, len(PREFIX) - 1)
-            self._write(self.err, styled)
+            self.write(True, [(PREFIX.rstrip(), "bold red"), (f" {text}", "")])
 
     def detail(self, text: str) -> None:
         """Lines that explain an error (a traceback with --debug): stderr, never in the JSON document."""
         if not self.json:
-            self.err.file.write(text if text.endswith("\n") else text + "\n")
+            self.stream(True).write(text if text.endswith("\n") else text + "\n")
 
     # --- progress and timings
 
@@ -135,11 +127,42 @@ class Ui:
             sys.stdout.flush()
         return code
 
-    def _write(self, console: Console, text: Text) -> None:
-        if console.is_terminal:
-            console.print(text, soft_wrap=True)
-        else:  # exactly the words, no tab expansion or control-code stripping: CI logs and tests read these
-            console.file.write(text.plain + "\n")
+    # --- the streams
+
+    @staticmethod
+    def stream(err: bool) -> TextIO:
+        """Looked up on every write, so a redirected sys.stdout or sys.stderr is honoured."""
+        return sys.stderr if err else sys.stdout
+
+    def terminal(self, err: bool) -> Console | None:
+        """A Rich console when the stream is a terminal (as Rich decides it: FORCE_COLOR and TTY_COMPATIBLE
+        count), else None: plain text needs no Rich at all."""
+        if err not in self.consoles:
+            forced = os.environ.get("TTY_COMPATIBLE", "")
+            if not (os.environ.get("FORCE_COLOR") or forced == "1" or (forced != "0" and _isatty(self.stream(err)))):
+                return None
+            from rich.console import Console
+
+            self.consoles[err] = Console(stderr=err, soft_wrap=True, highlight=False, emoji=False, markup=False)
+        return self.consoles[err]
+
+    def write(self, err: bool, parts: Parts) -> None:
+        """One line: styled by Rich on a terminal; elsewhere exactly the words (no tab expansion or control-code
+        stripping), which is what CI logs and the tests read."""
+        console = self.terminal(err)
+        if console is None:
+            self.stream(err).write("".join(words for words, _ in parts) + "\n")
+            return
+        from rich.text import Text
+
+        console.print(Text.assemble(*parts), soft_wrap=True)
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or replaced stream
+        return False
 
 
 def problem_json(problem: Problem) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import time
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from rich.text import Text
+from landingzone.cli_output import Parts
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -38,20 +38,19 @@ class Steps:
     def __enter__(self) -> Steps:
         if not self.ui.shows_progress:
             return self
-        if self.ui.err.is_terminal:
+        if self.ui.terminal(True) is not None:
             self._start_bar()
         else:
             count = f" ({self.total})" if self.total else ""
-            self.ui.err.file.write(f"landingzone: {self.description}{count}...\n")
-            self.ui.err.file.flush()
+            self._plain(f"landingzone: {self.description}{count}...")
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         if self._bar is not None:
             self._bar.stop()
-        elif self.ui.shows_progress and not self.ui.err.is_terminal and kind is None and not self.total:
-            self.ui.err.file.write(f"landingzone: {self.description}: {time.perf_counter() - self.started:.1f} s\n")
+        elif self.ui.shows_progress and kind is None and not self.total:
+            self._plain(f"landingzone: {self.description}: {time.perf_counter() - self.started:.1f} s")
 
     def describe(self, description: str) -> None:
         """A new description for what is happening now (the bar stays)."""
@@ -59,8 +58,7 @@ class Steps:
         if self._bar is not None and self._task is not None:
             self._bar.update(self._task, description=description)
         elif self.ui.shows_progress:
-            self.ui.err.file.write(f"landingzone: {description}...\n")
-            self.ui.err.file.flush()
+            self._plain(f"landingzone: {description}...")
 
     def advance(self, name: str, status: str = "") -> None:
         """One item finished: `status` (ok, failed, ...) is shown beside its name where lines are shown."""
@@ -69,28 +67,29 @@ class Steps:
             if self._bar is not None and self._task is not None:
                 self._bar.update(self._task, advance=1)
                 if self.lines:
-                    self._bar.console.print(self._line(name, status), soft_wrap=True)
+                    self.ui.write(True, self._line(name, status))
             elif self.ui.shows_progress and self._plain_line_due():
-                self.ui.err.file.write(self._line(name, status).plain + "\n")
-                self.ui.err.file.flush()
+                self._plain("".join(words for words, _ in self._line(name, status)))
 
     def started_item(self, name: str) -> None:
         """An item started (shown as a line only where `lines` asks for each item)."""
         if not self.lines or not self.ui.shows_progress:
             return
         if self._bar is not None:
-            self._bar.console.print(Text(f"  {self.verb:<13} {name}", style="dim"), soft_wrap=True)
+            self.ui.write(True, [(f"  {self.verb:<13} {name}", "dim")])
         else:
-            self.ui.err.file.write(f"  {self.verb:<13} {name}\n")
-            self.ui.err.file.flush()
+            self._plain(f"  {self.verb:<13} {name}")
 
-    def _line(self, name: str, status: str) -> Text:
+    def _plain(self, line: str) -> None:
+        stream = self.ui.stream(True)
+        stream.write(line + "\n")
+        stream.flush()
+
+    def _line(self, name: str, status: str) -> Parts:
         if self.lines:
             shown = status or "done"
-            text = Text(f"  {shown:<13} {name}")
-            text.stylize(STATUS_STYLES.get(shown, ""), 2, 2 + len(shown))
-            return text
-        return Text(f"  {name} ({self.done}/{self.total})" if self.total else f"  {name}")
+            return [("  ", ""), (shown, STATUS_STYLES.get(shown, "")), (" " * (14 - len(shown)) + name, "")]
+        return [(f"  {name} ({self.done}/{self.total})" if self.total else f"  {name}", "")]
 
     def _plain_line_due(self) -> bool:
         if self.lines or self.total <= PLAIN_EVERY_ITEM:
@@ -106,6 +105,6 @@ class Steps:
         columns = [SpinnerColumn(), TextColumn("{task.description}")]
         if self.total:
             columns += [BarColumn(), MofNCompleteColumn()]
-        self._bar = Progress(*columns, TimeElapsedColumn(), console=self.ui.err, transient=True)
+        self._bar = Progress(*columns, TimeElapsedColumn(), console=self.ui.terminal(True), transient=True)
         self._task = self._bar.add_task(self.description, total=self.total or None)
         self._bar.start()

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.text import Text
 
 from landingzone.cli_context import (
     EXIT_FAILED,
@@ -132,7 +131,7 @@ def _show_diff(run: Run, relative: str, text: str) -> None:
     for line in difflib.unified_diff([], text.splitlines(), "/dev/null", f"b/{relative}", lineterm=""):
         style = "green" if line.startswith("+") and not line.startswith("+++") else "cyan" if line.startswith("@") \
             else "bold"
-        run.ui.result(Text(line, style=style))
+        run.ui.result(line, style)
 
 
 def schema(ctx: typer.Context,
