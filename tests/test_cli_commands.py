@@ -99,6 +99,11 @@ def test_new_account_writes_nothing_on_error(project: Path) -> None:
                                   "--root", str(project))
     assert nothing_to_copy.returncode == 3
     assert "--environment is needed: no account in this OU to copy it from" in nothing_to_copy.stderr
+    overlap = landingzone("new-account", "lab", "--ou", "Workloads/Prod", "--email", "aws-lab@acme-corp.example",
+                          "--segment", "prod", "--cidr", "10.20.128.0/20", "--tag", "Team=lab", "--root", str(project))
+    assert overlap.returncode == 2
+    assert overlap.stderr.splitlines()[0] == ("accounts/prod.yaml:11: network.vpc_cidr: 10.20.0.0/16 of account 'prod' "
+                                              "overlaps 10.20.128.0/20 of account 'lab' (accounts/lab.yaml:11)")
     dry = landingzone("new-account", "lab", "--ou", "Workloads/Prod", "--email", "aws-lab@acme-corp.example",
                       "--dry-run", "--root", str(project))
     assert dry.returncode == 0 and "+name: lab" in dry.stdout and "would write accounts/lab.yaml" in dry.stdout

@@ -74,8 +74,9 @@ def new_account(
 
     run = run_of(ctx).begin("new-account", root=root, quiet=quiet, json_out=json_out, debug=debug)
     before = run.load()
-    request = NewAccount(name, ou, email, segment, cidr, prefix, az_count, egress, environment, owner, cost_center,
-                         budget, tuple(alert_email or ()), _tags(tag or []))
+    request = NewAccount(name=name, ou=ou, email=email, segment=segment, cidr=cidr, prefix=prefix, az_count=az_count,
+                         egress=egress, environment=environment, owner=owner, cost_center=cost_center, budget=budget,
+                         alert_emails=tuple(alert_email or ()), tags=_tags(tag or []))
     drafted = draft_manifest(before, request)
     relative = f"accounts/{name}.yaml"
     config = schema_for(relative)
