@@ -138,9 +138,9 @@ def test_down_local_works_with_a_broken_config_and_up_needs_local(project: Path)
     assert up.stderr.startswith("landingzone: up: only --local is supported")
     assert not (project / ".landingzone").exists()
     down = landingzone("down", "--local", "--root", str(project))
-    assert (down.returncode, down.stdout, down.stderr) == (
-        0, "landingzone: no local AWS is running; its local state is forgotten\nlandingzone: down --local done in "
-        "0 s\n", "")
+    assert (down.returncode, down.stderr) == (0, "")
+    assert re.fullmatch(r"landingzone: no local AWS is running; its local state is forgotten\n"
+                        r"landingzone: down --local done in \d+ s\n", down.stdout)
 
 
 def test_schema_and_docs_regenerate_and_check(project: Path) -> None:
