@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT
-from landingzone import cli
+from landingzone import cli_build
 from landingzone.cli import EXIT_CONFIG, EXIT_INTERNAL, EXIT_OK, main
 from landingzone.topology import StackSpec
 
@@ -44,7 +44,7 @@ FAILURES = {
 def test_a_worker_fails_the_synth_as_the_serial_synth_does(project: Path, tmp_path: Path, monkeypatch, capsys,
                                                            failure: str) -> None:
     builder, code, lines = FAILURES[failure]
-    monkeypatch.setattr(cli, "stack_specs", lambda lz: (
+    monkeypatch.setattr(cli_build, "stack_specs", lambda lz: (
         StackSpec("broken", "management", f"synth_failures:{builder}"),
         StackSpec("empty", "management", "synth_failures:build_empty")))
     for jobs in ("1", "2"):
@@ -57,19 +57,17 @@ def test_a_worker_fails_the_synth_as_the_serial_synth_does(project: Path, tmp_pa
 
 def test_a_worker_that_dies_is_an_internal_error_and_writes_nothing(project: Path, tmp_path: Path, monkeypatch,
                                                                     capsys) -> None:
-    monkeypatch.setattr(cli, "stack_specs", lambda lz: (
+    monkeypatch.setattr(cli_build, "stack_specs", lambda lz: (
         StackSpec("dies", "management", "synth_failures:build_death"),
         StackSpec("empty", "management", "synth_failures:build_empty")))
     out = tmp_path / "cdktf.out"
     assert main(["synth", "--root", str(project), "--no-gates", "--jobs", "2", "--out", str(out)]) == EXIT_INTERNAL
-    assert capsys.readouterr().err.startswith(
+    assert capsys.readouterr().err.splitlines()[-1].startswith(
         "landingzone: internal error: WorkerDied: a synth worker ended with exit code 9 before reporting")
     assert sorted(entry.name for entry in tmp_path.iterdir()) == ["project"]
 
 
 @pytest.mark.parametrize("jobs", ["0", "-1", "two"])
 def test_jobs_must_be_a_positive_whole_number(jobs: str, capsys) -> None:
-    with pytest.raises(SystemExit) as raised:
-        main(["synth", "--jobs", jobs])
-    assert raised.value.code == 3
-    assert "--jobs: must be a whole number of at least 1" in capsys.readouterr().err
+    assert main(["synth", "--jobs", jobs]) == 3
+    assert "Invalid value for '--jobs'" in capsys.readouterr().err

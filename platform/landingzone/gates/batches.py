@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 def balanced_batches(sizes: Mapping[str, int], max_items: int, max_bytes: int) -> list[list[str]]:
@@ -23,3 +26,10 @@ def balanced_batches(sizes: Mapping[str, int], max_items: int, max_bytes: int) -
         total, items = batches[index]
         batches[index] = (total + sizes[name], [*items, name])
     return [sorted(items) for _, items in batches if items]
+
+
+def reported(results: dict[str, T], done: Callable[[str], None]) -> dict[str, T]:
+    """`results` of one batch, after `done(name)` for each of its names (the caller's progress)."""
+    for name in sorted(results):
+        done(name)
+    return results

@@ -19,13 +19,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from landingzone.errors import MissingTool
-from landingzone.gates.batches import balanced_batches
+from landingzone.gates.batches import balanced_batches, reported
 from landingzone.gates.findings import Finding, GateReport
 
 CHECKS_DIR = "policies/checkov/checks"
@@ -59,8 +59,10 @@ def run_checkov(stacks: Mapping[str, Path], checks_dir: Path, required_tags: Seq
 
 
 def scan_stacks(stacks: Mapping[str, Path], checks_dir: Path, required_tags: Sequence[str],
-                sources: Mapping[str, Mapping[str, str]], workers: int | None = None) -> dict[str, GateReport]:
-    """One report per stack, every stack present, from as few checkov processes as the batch limits allow."""
+                sources: Mapping[str, Mapping[str, str]], workers: int | None = None,
+                done: Callable[[str], None] = lambda _stack: None) -> dict[str, GateReport]:
+    """One report per stack, every stack present, from as few checkov processes as the batch limits allow.
+    `done(stack)` is called as each stack's batch ends."""
     if not (checks_dir / "__init__.py").is_file():
         # checkov skips such a folder with an INFO line, and every custom check then passes by absence.
         problem = f"{checks_dir} has no __init__.py, so checkov would load none of its checks"
@@ -72,8 +74,8 @@ def scan_stacks(stacks: Mapping[str, Path], checks_dir: Path, required_tags: Seq
     workers = max(1, min(len(batches) or 1, workers or os.cpu_count() or 1))
     reports: dict[str, GateReport] = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for found in pool.map(lambda batch: _scan_batch({n: files[n] for n in batch}, checks_dir, required_tags,
-                                                        sources), batches):
+        for found in pool.map(lambda batch: reported(_scan_batch({n: files[n] for n in batch}, checks_dir,
+                                                                 required_tags, sources), done), batches):
             reports.update(found)
     return reports
 

@@ -27,6 +27,7 @@ from landingzone.output import SOURCES_FILE, stack_folders
 from landingzone.topology import stack_specs
 
 CHECKOV, VALIDATE = "checkov", "terraform validate"
+Progress = Callable[[str, str], None]  # (gate, stack)
 
 
 @dataclass(frozen=True)
@@ -51,17 +52,15 @@ def stack_sources(folder: Path) -> dict[str, str]:
 
 
 def run_gates(lz: LandingZone, outdir: Path, *, validate: bool = True, stacks: Sequence[str] = (),
-              changed: bool = False, use_cache: bool = True) -> GateRun:
+              changed: bool = False, use_cache: bool = True, progress: Progress | None = None) -> GateRun:
     """Gate the named stacks (all when none are named; with `changed`, those changed since they last passed).
 
     The gates run at the same time (a re-gate of a few stacks waits for the slower one, not for both).
     Suppressions apply to checkov findings only; the other gates have no exceptions. `use_cache=False`
-    re-checks every selected stack (and stores the fresh results).
+    re-checks every selected stack (and stores the fresh results). `progress(gate, stack)` is called as each
+    gate finishes each stack, from the cache or from a run.
     """
-    # A missing tool is the environment's fault (exit 4), known before minutes of the other gate are spent.
-    checkov_binary()
-    if validate:
-        require_terraform()
+    require_tools(validate=validate)
     folders = stack_folders(outdir)
     cache = GateCache.load(cache_path(outdir))
     if not use_cache:
@@ -74,7 +73,7 @@ def run_gates(lz: LandingZone, outdir: Path, *, validate: bool = True, stacks: S
         gates.append(_Gate(VALIDATE, terraform_fingerprint, {n: f for n, f in selected.items() if n not in unchecked},
                            _validate, TERRAFORM_RUN_ERRORS, with_sources=False))
     with ThreadPoolExecutor(max_workers=len(gates)) as pool:
-        outcomes = dict(zip([g.name for g in gates], pool.map(lambda gate: _run_gate(cache, gate), gates),
+        outcomes = dict(zip([g.name for g in gates], pool.map(lambda gate: _run_gate(cache, gate, progress), gates),
                             strict=True))
     partial = len(selected) != len(folders)
     reports = {name: report for name, (report, _, _) in outcomes.items()}
@@ -88,12 +87,20 @@ def run_gates(lz: LandingZone, outdir: Path, *, validate: bool = True, stacks: S
                    {gate.name: len(gate.folders) for gate in gates})
 
 
+def require_tools(*, validate: bool) -> None:
+    """Raise MissingTool (exit 4) when checkov, or with `validate` Terraform, is missing: the environment's fault,
+    known before minutes of the other gate are spent."""
+    checkov_binary()
+    if validate:
+        require_terraform()
+
+
 @dataclass(frozen=True)
 class _Gate:
     name: str
     fingerprint: Callable[[], str]
     folders: Mapping[str, Path]
-    run: Callable[[dict[str, Path]], dict[str, GateReport]]
+    run: Callable[[dict[str, Path], Callable[[str], None]], dict[str, GateReport]]
     run_errors: frozenset[str]
     with_sources: bool
 
@@ -102,23 +109,25 @@ def _checkov_gate(lz: LandingZone, folders: Mapping[str, Path], selected: Mappin
     required = [tag.key for tag in lz.organization.required_tags]
     checks_dir = lz.root / CHECKS_DIR
 
-    def run(misses: dict[str, Path]) -> dict[str, GateReport]:
-        return scan_stacks(misses, checks_dir, required, {name: stack_sources(folders[name]) for name in misses})
+    def run(misses: dict[str, Path], done: Callable[[str], None]) -> dict[str, GateReport]:
+        return scan_stacks(misses, checks_dir, required, {name: stack_sources(folders[name]) for name in misses},
+                           done=done)
 
     return _Gate(CHECKOV, lambda: checkov_fingerprint(checks_dir, required), selected, run, CHECKOV_RUN_ERRORS,
                  with_sources=True)
 
 
-def _validate(misses: dict[str, Path]) -> dict[str, GateReport]:
+def _validate(misses: dict[str, Path], done: Callable[[str], None]) -> dict[str, GateReport]:
     with tempfile.TemporaryDirectory(prefix="landingzone-validate-") as scratch:
-        return validate_each(misses, Path(scratch), cache=USER_CACHE)
+        return validate_each(misses, Path(scratch), cache=USER_CACHE, done=done)
 
 
-def _run_gate(cache: GateCache, gate: _Gate) -> tuple[GateReport, int, float]:
+def _run_gate(cache: GateCache, gate: _Gate, progress: Progress | None) -> tuple[GateReport, int, float]:
     """The gate's report over its stacks, how many came from the cache, and the seconds it took."""
     started = time.perf_counter()
     report, hits = _through_cache(cache, gate.name, gate.fingerprint(), gate.folders, gate.run, gate.run_errors,
-                                  with_sources=gate.with_sources)
+                                  with_sources=gate.with_sources,
+                                  done=(lambda stack: progress(gate.name, stack)) if progress else lambda _s: None)
     return report, hits, time.perf_counter() - started
 
 
@@ -141,8 +150,9 @@ def _unknown(name: str, folders: Mapping[str, Path]) -> str:
 
 
 def _through_cache(cache: GateCache, gate: str, fingerprint: str, folders: Mapping[str, Path],
-                   run: Callable[[dict[str, Path]], dict[str, GateReport]], run_errors: frozenset[str], *,
-                   with_sources: bool) -> tuple[GateReport, int]:
+                   run: Callable[[dict[str, Path], Callable[[str], None]], dict[str, GateReport]],
+                   run_errors: frozenset[str], *, with_sources: bool,
+                   done: Callable[[str], None]) -> tuple[GateReport, int]:
     """One gate over `folders`: cached reports where the key matches, the gate run on the rest, then stored.
 
     A report that says the run itself failed (a tool crashed or is missing) is not stored.
@@ -150,8 +160,10 @@ def _through_cache(cache: GateCache, gate: str, fingerprint: str, folders: Mappi
     keys = {name: stack_key(fingerprint, folder, with_sources=with_sources) for name, folder in folders.items()}
     reports = {name: hit for name in folders if (hit := cache.get(name, gate, keys[name])) is not None}
     hits = len(reports)
+    for name in sorted(reports):
+        done(name)
     misses = {name: folder for name, folder in folders.items() if name not in reports}
-    fresh = run(misses) if misses else {}
+    fresh = run(misses, done) if misses else {}
     for name, report in fresh.items():
         if name in keys and not any(f.check_id in run_errors for f in report.findings):
             cache.put(name, gate, keys[name], report)

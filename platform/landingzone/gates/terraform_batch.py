@@ -23,12 +23,12 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from landingzone.gates.batches import balanced_batches
+from landingzone.gates.batches import balanced_batches, reported
 from landingzone.gates.findings import Finding, GateReport
 from landingzone.gates.provider_server import shared_provider
 from landingzone.gates.terraform import (
@@ -48,8 +48,10 @@ RUN_ERRORS = frozenset({"TERRAFORM_ERROR"})
 
 
 def validate_each(stacks: Mapping[str, Path], workdir: Path, workers: int | None = None,
-                  cache: Path | None = None) -> dict[str, GateReport]:
-    """A report per stack (checks_run 1 each); TerraformUnavailable when Terraform or its mirror is missing."""
+                  cache: Path | None = None,
+                  done: Callable[[str], None] = lambda _stack: None) -> dict[str, GateReport]:
+    """A report per stack (checks_run 1 each); TerraformUnavailable when Terraform or its mirror is missing.
+    `done(stack)` is called as each stack's batch ends."""
     terraform = find_terraform(workdir, cache=cache)
     if not stacks:
         return {}
@@ -61,7 +63,8 @@ def validate_each(stacks: Mapping[str, Path], workdir: Path, workers: int | None
     with shared_provider(workdir) as reattach:
         validator = _Validator(terraform, workdir, stacks, documents, reattach)
         with ThreadPoolExecutor(max_workers=max(1, min(len(batches), workers or os.cpu_count() or 1))) as pool:
-            found = [report for result in pool.map(validator.check, batches) for report in result.items()]
+            found = [report for result in pool.map(lambda batch: reported(validator.check(batch), done), batches)
+                     for report in result.items()]
     return dict(sorted(found))
 
 

@@ -19,7 +19,7 @@ import multiprocessing
 import pickle
 import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
@@ -36,9 +36,11 @@ class WorkerDied(RuntimeError):
     """A synth worker ended without reporting a result or an error."""
 
 
-def synthesize_in_workers(lz: LandingZone, specs: Sequence[StackSpec], outdir: Path, jobs: int) -> None:
+def synthesize_in_workers(lz: LandingZone, specs: Sequence[StackSpec], outdir: Path, jobs: int,
+                          built: Callable[[str], None] | None = None) -> None:
     """Build the stacks in `jobs` processes, each into a part folder, then move them into `outdir` with one
-    manifest (and the files beside each stack); the documents are the caller's."""
+    manifest (and the files beside each stack); the documents are the caller's. `built(name)` is called here,
+    in the caller, as a worker reports each stack built."""
     context = multiprocessing.get_context("spawn")
     counter = context.Value("i", jobs)  # worker i starts with stack i, so every worker builds, then takes more
     with tempfile.TemporaryDirectory(prefix=".synth-parts-", dir=outdir.parent) as scratch:
@@ -53,7 +55,7 @@ def synthesize_in_workers(lz: LandingZone, specs: Sequence[StackSpec], outdir: P
                 send.close()  # the worker holds the sending end; the parent sees EOF when the worker is gone
                 workers.append(worker)
                 pipes.append(receive)
-            _collect(workers, pipes)
+            _collect(workers, pipes, built or (lambda _name: None))
         finally:
             for worker in workers:  # after an error or Ctrl-C: the others' work is moot
                 if worker.is_alive():
@@ -66,7 +68,9 @@ def _work(lz: LandingZone, specs: list[StackSpec], first: int, counter: Any, par
     """One worker: import the bindings, build stack `first`, then take stacks off the shared counter until none
     are left."""
     try:
-        from landingzone.stacks.synth import AppBuild
+        from landingzone.stacks.synth import AppBuild, load_bindings
+
+        load_bindings()
 
         for builder in dict.fromkeys(spec.builder for spec in specs):
             StackSpec("", "", builder).load_builder()  # the import, paid before taking a stack
@@ -75,6 +79,7 @@ def _work(lz: LandingZone, specs: list[StackSpec], first: int, counter: Any, par
         index = first
         while index < len(specs):
             app.add(specs[index])
+            send.send(("built", specs[index].name))
             index = _next(counter)
         app.write()
         send.send(("done", None))
@@ -106,20 +111,25 @@ def _portable(error: BaseException) -> BaseException:
         return stand_in
 
 
-def _collect(workers: list[Any], pipes: list[Connection]) -> None:
-    """Wait for every worker; raise the first error reported (or a silent death) at once."""
+def _collect(workers: list[Any], pipes: list[Connection], built: Callable[[str], None]) -> None:
+    """Wait for every worker, passing on each stack it reports built; raise the first error reported (or a silent
+    death) at once."""
     pending = dict(zip(pipes, workers, strict=True))
     while pending:
         for pipe in wait(list(pending)):
-            worker = pending.pop(pipe)  # type: ignore[call-overload]
             try:
-                status, error = pipe.recv()
+                status, payload = pipe.recv()
             except EOFError:
+                worker = pending.pop(pipe)  # type: ignore[call-overload]
                 worker.join()
                 raise WorkerDied(f"a synth worker ended with exit code {worker.exitcode} before reporting "
                                  "(killed, or out of memory?)") from None
+            if status == "built":
+                built(payload)
+                continue
+            pending.pop(pipe)  # type: ignore[call-overload]
             if status == "error":
-                raise error
+                raise payload
 
 
 def _merge_parts(parts: list[Path], outdir: Path) -> None:
