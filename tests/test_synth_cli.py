@@ -26,7 +26,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 def test_synth_py_writes_org_stack_and_manifest(project: Path) -> None:
     shutil.copy(PROJECT / "synth.py", project)
     shutil.copy(PROJECT / "cdktf.json", project)
-    result = subprocess.run([sys.executable, "synth.py", "--no-gates"], cwd=project, capture_output=True,
+    result = subprocess.run([sys.executable, "synth.py", "--no-gates", "--jobs", "1"], cwd=project, capture_output=True,
                             text=True, check=False, env={k: v for k, v in os.environ.items() if k != "CDKTF_OUTDIR"})
     assert result.returncode == 0, result.stderr
     assert (project / "cdktf.out" / "stacks" / "org" / "cdk.tf.json").is_file()

@@ -11,7 +11,6 @@ from typing import Annotated
 import typer
 
 from landingzone.cli_context import (
-    EXIT_ENVIRONMENT,
     EXIT_FAILED,
     EXIT_OK,
     DebugOption,
@@ -23,15 +22,12 @@ from landingzone.cli_context import (
     did_you_mean,
     run_of,
 )
-from landingzone.cli_format import findings_table, gate_summary, table
+from landingzone.cli_format import check_counts, findings_table, findings_to_show, gate_summary, table
 from landingzone.config import LandingZone
 from landingzone.errors import ConfigError, Problem, UsageError
-from landingzone.gates.findings import Finding, GateReport
+from landingzone.gates.findings import Finding
 from landingzone.output import stack_folders, staged, staged_update, summarize, unsafe_target
 from landingzone.topology import StackSpec, stack_specs
-
-# Findings that say the machine lacks a tool, not that a stack is wrong: the run ends with EXIT_ENVIRONMENT.
-MISSING_TOOL_CHECKS = frozenset({"TERRAFORM_UNAVAILABLE"})
 
 
 def complete_stacks(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -50,12 +46,27 @@ ReportsOption = Annotated[Path | None, typer.Option(
     "--reports", metavar="DIR", help="Folder for gates.sarif and gates.junit.xml, relative to --root. "
                                      "[default: reports]", show_default=False)]
 NoValidateOption = Annotated[bool, typer.Option("--no-validate", help="Skip terraform validate.")]
+VerboseOption = Annotated[bool, typer.Option(
+    "--verbose", help="List every finding, suppressed ones included. [default: counts per check, and the findings "
+                      "that need action]")]
+JobsOption = Annotated[int | None, typer.Option(
+    "--jobs", metavar="N", min=1, show_default=False,
+    help="Worker processes building the stacks, each paying the bindings' import once; the output is the same for "
+         "every N. [default: the number of cores]")]
+CheckStackOption = Annotated[list[str] | None, typer.Option(
+    "--stack", metavar="NAME", autocompletion=complete_stacks,
+    help="Check only this stack of the output; repeat for more. [default: every stack]")]
+ChangedOption = Annotated[bool, typer.Option(
+    "--changed", help="Check only the stacks whose inputs differ from the last run that passed them.")]
+NoCacheOption = Annotated[bool, typer.Option(
+    "--no-cache", help="Re-check every selected stack instead of reusing results whose inputs are unchanged.")]
 
 
 def synth(ctx: typer.Context, stack: StackOption = None, out: OutOption = None, reports: ReportsOption = None,
           no_gates: Annotated[bool, typer.Option("--no-gates", help="Write the stacks without running the gates.")]
-          = False, no_validate: NoValidateOption = False, root: RootOption = None, quiet: QuietOption = False,
-          json_out: JsonOption = False, debug: DebugOption = False) -> int:
+          = False, no_validate: NoValidateOption = False, jobs: JobsOption = None, verbose: VerboseOption = False,
+          root: RootOption = None, quiet: QuietOption = False, json_out: JsonOption = False,
+          debug: DebugOption = False) -> int:
     """Validate, write every stack's Terraform JSON, then run the gates.
 
     The output is written whole or not at all: a failed run leaves the previous one as it was."""
@@ -65,25 +76,32 @@ def synth(ctx: typer.Context, stack: StackOption = None, out: OutOption = None, 
     if reason := unsafe_target(outdir, run.root):
         raise UsageError(f"--out: {shown(outdir)} {reason}")
     specs = select_stacks(lz, stack)
-    write_stacks(run, lz, specs, outdir, partial=bool(stack))
+    write_stacks(run, lz, specs, outdir, partial=bool(stack), jobs=jobs or os.cpu_count() or 1)
     if no_gates:
         return EXIT_OK
-    return gate(run, lz, outdir, reports_folder(run.root, reports), validate=not no_validate)
+    # after `synth --stack` every stack is gated: the cache answers for those the synth left as they were
+    return gate(run, lz, outdir, reports_folder(run.root, reports), validate=not no_validate, verbose=verbose)
 
 
-def check(ctx: typer.Context, out: OutOption = None, reports: ReportsOption = None,
-          no_validate: NoValidateOption = False, root: RootOption = None, quiet: QuietOption = False,
-          json_out: JsonOption = False, debug: DebugOption = False) -> int:
-    """Run the gates (checkov, terraform validate) on an existing synth output."""
+def check(ctx: typer.Context, stack: CheckStackOption = None, changed: ChangedOption = False,
+          no_cache: NoCacheOption = False, out: OutOption = None, reports: ReportsOption = None,
+          no_validate: NoValidateOption = False, verbose: VerboseOption = False, root: RootOption = None,
+          quiet: QuietOption = False, json_out: JsonOption = False, debug: DebugOption = False) -> int:
+    """Run the gates (checkov, terraform validate) on an existing synth output.
+
+    Results are cached beside the output per stack and gate, under a hash of everything they depend on (the
+    stack, its sources, the checks, the tools): a stack whose inputs did not change is not checked again."""
     run = run_of(ctx).begin("check", root=root, quiet=quiet, json_out=json_out, debug=debug)
     lz = run.load()
     outdir = output_folder(run.root, out)
     if not (outdir / "manifest.json").is_file():
         raise ConfigError([Problem(shown(outdir), 0, "", "holds no synthesized stacks; run synth first")])
-    return gate(run, lz, outdir, reports_folder(run.root, reports), validate=not no_validate)
+    return gate(run, lz, outdir, reports_folder(run.root, reports), validate=not no_validate, stacks=stack or (),
+                changed=changed, use_cache=not no_cache, verbose=verbose)
 
 
-def write_stacks(run: Run, lz: LandingZone, specs: Sequence[StackSpec], outdir: Path, *, partial: bool) -> None:
+def write_stacks(run: Run, lz: LandingZone, specs: Sequence[StackSpec], outdir: Path, *, partial: bool,
+                 jobs: int = 1) -> None:
     """Every stack into a fresh output; or (`partial`) only `specs`, exchanged in the existing output, whose other
     stacks and documents stay byte for byte as they were."""
     from landingzone.stacks.synth import load_bindings, synthesize
@@ -93,8 +111,9 @@ def write_stacks(run: Run, lz: LandingZone, specs: Sequence[StackSpec], outdir: 
         ui.say("landingzone: no config/delivery.yaml: every stack keeps local state, and there is no bootstrap "
                "stack (state bucket, deployer roles)")
     with ui.timed("synth"):
-        with ui.timed("import"), ui.progress("loading the CDKTF bindings"):
-            load_bindings()
+        if min(jobs, len(specs)) == 1:  # worker processes import the bindings themselves
+            with ui.timed("import"), ui.progress("loading the CDKTF bindings"):
+                load_bindings()
         with (staged_update if partial else staged)(outdir) as stage, \
                 ui.progress("building stacks", len(specs)) as steps:
             def built(name: str) -> None:
@@ -102,9 +121,10 @@ def write_stacks(run: Run, lz: LandingZone, specs: Sequence[StackSpec], outdir: 
                 if steps.done == len(specs):
                     steps.describe(f"writing {len(specs)} stack{'s' * (len(specs) != 1)}")
 
-            synthesize(lz, specs, stage, documents=not partial, built=built)
+            synthesize(lz, specs, stage, documents=not partial, jobs=jobs, built=built)
             summaries = [s for s in summarize(stage) if not partial or s.name in {spec.name for spec in specs}]
     kept = " (every other stack and document as it was)" if partial else ""
+    kept += f" with {min(jobs, len(specs))} workers" if min(jobs, len(specs)) > 1 else ""
     ui.say(f"landingzone: synthesized {len(summaries)} stack{'s' * (len(summaries) != 1)} into {shown(outdir)}{kept} "
            f"in {ui.timings['synth']:.1f} s")
     accounts = {spec.name: spec.account for spec in specs}
@@ -117,28 +137,37 @@ def write_stacks(run: Run, lz: LandingZone, specs: Sequence[StackSpec], outdir: 
                           "imports": s.imports} for s in summaries])
 
 
-def gate(run: Run, lz: LandingZone, outdir: Path, reports_dir: Path, *, validate: bool) -> int:
-    """The gates on `outdir`: counts per gate, the findings, the reports written; 1 when any finding fails."""
+def gate(run: Run, lz: LandingZone, outdir: Path, reports_dir: Path, *, validate: bool, stacks: Sequence[str] = (),
+         changed: bool = False, use_cache: bool = True, verbose: bool = False) -> int:
+    """The gates on `outdir`: counts per gate and check, the findings that need action (all with `verbose`), the
+    reports written; 1 when any finding fails."""
     from landingzone.gates.reports import write_reports
-    from landingzone.gates.runner import run_gates
+    from landingzone.gates.runner import require_tools, run_gates
 
     ui = run.ui
+    require_tools(validate=validate)
     folders = stack_folders(outdir)
+    named = [name for name in folders if not stacks or name in stacks]
     unchecked = {spec.name for spec in stack_specs(lz) if not spec.validate}
-    total_steps = len(folders) + (len([name for name in folders if name not in unchecked]) if validate else 0)
+    total_steps = len(named) + (len([name for name in named if name not in unchecked]) if validate else 0)
     what = "checkov and terraform validate" if validate else "checkov"
-    with ui.timed("gates"), ui.progress(f"gates: {what} on {len(folders)} stacks", total_steps) as steps:
-        reports = run_gates(lz, outdir, validate=validate, progress=lambda gate, stack: steps.advance(
-            f"{gate}: {stack}"))
-    total = sum(reports.values(), GateReport(()))
+    with ui.timed("gates"), ui.progress(f"gates: {what} on {len(named)} stacks", total_steps) as steps:
+        gated = run_gates(lz, outdir, validate=validate, stacks=stacks, changed=changed, use_cache=use_cache,
+                          progress=lambda gate, stack: steps.advance(f"{gate}: {stack}"))
+    reports, total = gated.reports, gated.total
     sarif, junit = write_reports(total, reports_dir)
-    ui.say(f"landingzone: gates on {shown(outdir)} in {ui.timings['gates']:.1f} s")
+    scope = f"{len(gated.stacks)} stack{'s' * (len(gated.stacks) != 1)}" + (" selected" if gated.partial else "")
+    ui.say(f"landingzone: gates on {shown(outdir)} ({scope}) in {ui.timings['gates']:.1f} s")
     if not run.quiet:
-        ui.lines(gate_summary(reports), header=False)
-    shown_findings = total.failed if run.quiet else total.findings
-    if shown_findings:
-        ui.lines(findings_table(shown_findings))
-    ui.record("gates", {name: {"checks_run": r.checks_run, "failed": len(r.failed)} for name, r in reports.items()})
+        ui.lines(gate_summary(reports, gated.cached, gated.seconds), header=False)
+        ui.lines(check_counts(total.findings))
+    to_show, left_out = findings_to_show(total.failed if run.quiet else total.findings, verbose)
+    if to_show:
+        ui.lines(findings_table(to_show))
+    if left_out:
+        ui.say(f"  ... and {left_out} more; every finding is in {shown(sarif)} and with --verbose")
+    ui.record("gates", {name: {"checks_run": r.checks_run, "failed": len(r.failed), "cached": gated.cached.get(name, 0)}
+                        for name, r in reports.items()})
     ui.record("findings", [finding_json(f) for f in total.findings])
     ui.record("reports", {"sarif": str(sarif), "junit": str(junit)})
     where = f"reports: {shown(sarif)}, {shown(junit)}"
@@ -146,10 +175,7 @@ def gate(run: Run, lz: LandingZone, outdir: Path, reports_dir: Path, *, validate
         ui.say(f"landingzone: gates passed; {where}")
         return EXIT_OK
     ui.error(f"gates FAILED ({len(total.failed)} unsuppressed); {where}")
-    missing = [f for f in total.failed if f.check_id in MISSING_TOOL_CHECKS]
-    for finding in missing:
-        ui.error(f"{finding.gate}: {finding.message}")
-    return EXIT_ENVIRONMENT if missing else EXIT_FAILED
+    return EXIT_FAILED
 
 
 def finding_json(finding: Finding) -> dict[str, str]:
