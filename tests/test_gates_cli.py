@@ -55,7 +55,7 @@ def with_bad_stack(monkeypatch):
 
 def test_public_bucket_and_wildcard_write_fail_with_check_address_and_file(project: Path, with_bad_stack,
                                                                            capsys) -> None:
-    assert main(["synth", "--root", str(project), "--no-validate"]) == EXIT_FAILED
+    assert main(["synth", "--root", str(project), "--no-validate", "--jobs", "1"]) == EXIT_FAILED
     rows = [line.split() for line in capsys.readouterr().out.splitlines() if line.startswith("  failed")]
     failed = {(row[2], row[3], row[4]) for row in rows if row[1] == "bad-prod"}
     assert ("CKV_LZ_3", "aws_iam_policy.wildcard_writer", "accounts/prod.yaml") in failed
@@ -73,7 +73,7 @@ def suppress(project: Path, entries: str) -> None:
 
 
 def test_suppressions_apply_expire_and_go_stale(project: Path, with_bad_stack, capsys) -> None:
-    assert main(["synth", "--root", str(project), "--no-validate", "--no-gates"]) == 0
+    assert main(["synth", "--root", str(project), "--no-validate", "--no-gates", "--jobs", "1"]) == 0
     capsys.readouterr()
     reason = "    reason: Fixture bucket used to test the gate end to end.\n    owner: platform-team\n"
     suppress(project, "  - check: CKV_LZ_3\n    resource: 'bad-*:aws_iam_policy.wildcard_writer'\n" + reason +
@@ -90,7 +90,7 @@ def test_suppressions_apply_expire_and_go_stale(project: Path, with_bad_stack, c
 
 
 def test_no_gates_writes_no_reports(project: Path, capsys) -> None:
-    assert main(["synth", "--root", str(project), "--no-gates"]) == 0
+    assert main(["synth", "--root", str(project), "--no-gates", "--jobs", "1"]) == 0
     assert not (project / "reports").exists()
 
 

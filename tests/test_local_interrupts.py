@@ -47,6 +47,16 @@ def _start(children: Children, tmp_path: Path, signals_to_exit: int) -> tuple[th
     return thread, seen
 
 
+def _signals(seen: Path, count: int, timeout: float = 20.0) -> list[str]:
+    """The signals the child has recorded, once it has recorded `count` (a loaded machine runs it late)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if seen.is_file() and len(found := seen.read_text().split()) >= count:
+            return found
+        time.sleep(0.05)
+    return seen.read_text().split() if seen.is_file() else []
+
+
 def test_the_first_ctrl_c_drains_without_touching_terraform(tmp_path: Path) -> None:
     children, said = _children(tmp_path), []
     with stop_on_interrupt(children, say=said.append):
@@ -59,7 +69,7 @@ def test_the_first_ctrl_c_drains_without_touching_terraform(tmp_path: Path) -> N
         children.run(tmp_path, "-c", "pass")  # a running stack's next command still runs
         children.stop(grace=5)
         thread.join(10)
-    assert seen.read_text().split() == [str(int(signal.SIGINT))]
+    assert _signals(seen, 1) == [str(int(signal.SIGINT))]
 
 
 def test_a_second_ctrl_c_interrupts_terraform_once_and_a_third_kills(tmp_path: Path) -> None:
@@ -72,12 +82,15 @@ def test_a_second_ctrl_c_interrupts_terraform_once_and_a_third_kills(tmp_path: P
             time.sleep(0.5)
         assert said == [DRAINING, STOPPING.format(grace=30)]
         assert children.stopping
-        assert seen.read_text().split() == [str(int(signal.SIGINT))]  # exactly one, not Terraform's "two"
+        assert _signals(seen, 1) == [str(int(signal.SIGINT))]  # exactly one, not Terraform's "two"
         started = time.monotonic()
         os.kill(os.getpid(), signal.SIGINT)
         thread.join(20)
         assert not thread.is_alive() and time.monotonic() - started < 10  # not the 30 s grace
-        assert seen.read_text().split() == [str(int(signal.SIGINT))] * 2
+        # the second signal it took: its second SIGINT, or the SIGTERM right behind it when both arrive before the
+        # child runs its handler (a pending SIGINT absorbs another)
+        first, second = _signals(seen, 2)
+        assert first == str(int(signal.SIGINT)) and second in (str(int(signal.SIGINT)), str(int(signal.SIGTERM)))
     try:
         children.run(tmp_path, "-c", "pass")
     except Interrupted:
@@ -92,4 +105,4 @@ def test_sigterm_stops_at_once_without_draining(tmp_path: Path) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
         thread.join(10)
     assert said == [STOPPING.format(grace=30)] and children.stopping
-    assert seen.read_text().split() == [str(int(signal.SIGINT))]
+    assert _signals(seen, 1) == [str(int(signal.SIGINT))]

@@ -127,8 +127,8 @@ def test_out_never_replaces_the_project(project: Path, out: str, capsys) -> None
 
 
 def test_two_runs_are_byte_identical(project: Path, capsys) -> None:
-    assert main(["synth", "--root", str(project), "--out", "first", "--no-gates"]) == 0
-    assert main(["synth", "--root", str(project), "--out", "second", "--no-gates"]) == 0
+    assert main(["synth", "--root", str(project), "--out", "first", "--no-gates", "--jobs", "1"]) == 0
+    assert main(["synth", "--root", str(project), "--out", "second", "--no-gates", "--jobs", "1"]) == 0
     comparison = filecmp.dircmp(project / "first", project / "second")
     assert tree(project / "first") == tree(project / "second")
     assert comparison.left_list == comparison.right_list == ["compliance.json", "compliance.md", "graph.json",
