@@ -147,10 +147,14 @@ sys.exit(130 if applied.interrupted else 0)
 """
 
 
-def _interrupted_apply(space: Workspace, interrupts: int) -> tuple[list[str], dict[str, Any]]:
-    """Apply base then app in a process of its own; once base's first create reached the local AWS, send
-    `interrupts` SIGINTs, each after the run said it took the previous one. Returns what it printed and its
-    summary."""
+def _interrupted_apply(space: Workspace, roles: int, interrupts: int) -> tuple[server.LocalAws, list[str],
+                                                                           dict[str, Any]]:
+    """Start the local AWS, write base (`roles` roles) and app (one), and apply them in a process of its own; once
+    base's first create reached the local AWS, send `interrupts` SIGINTs, each after the run said it took the
+    previous one. Returns the local AWS, what the run printed and its summary."""
+    local = server.start(space.root)
+    _write_stack(space, "base", local.endpoint, roles)
+    _write_stack(space, "app", local.endpoint, 1)
     run = subprocess.Popen([sys.executable, "-c", _APPLY_IN_MAIN_THREAD, str(space.root)], stdout=subprocess.PIPE,
                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
     assert run.stdout is not None
@@ -166,7 +170,7 @@ def _interrupted_apply(space: Workspace, interrupts: int) -> tuple[list[str], di
     out, _ = run.communicate(timeout=120)
     printed += out.splitlines()
     assert run.returncode == 130, printed
-    return printed, json.loads(printed[-1])
+    return local, printed, json.loads(printed[-1])
 
 
 def _recorded(space: Workspace, stack: str) -> set[str]:
@@ -176,11 +180,7 @@ def _recorded(space: Workspace, stack: str) -> set[str]:
 
 def test_an_interrupt_lets_the_running_stacks_finish_starts_nothing_new_and_the_next_run_continues(
         workspace) -> None:
-    local = server.start(workspace.root)
-    _write_stack(workspace, "base", local.endpoint, 40)
-    _write_stack(workspace, "app", local.endpoint, 1)
-
-    printed, summary = _interrupted_apply(workspace, interrupts=1)
+    local, printed, summary = _interrupted_apply(workspace, roles=40, interrupts=1)
     assert summary == {"interrupted": True, "base": OK, "app": NOT_ATTEMPTED}
     assert f"said: {DRAINING}" in printed
     everything = [f"base-{i}" for i in range(40)]
@@ -193,11 +193,7 @@ def test_an_interrupt_lets_the_running_stacks_finish_starts_nothing_new_and_the_
 
 def test_a_second_interrupt_stops_terraform_without_leaving_a_lock_and_the_state_holds_only_what_exists(
         workspace) -> None:
-    local = server.start(workspace.root)
-    _write_stack(workspace, "base", local.endpoint, 80)
-    _write_stack(workspace, "app", local.endpoint, 1)
-
-    printed, summary = _interrupted_apply(workspace, interrupts=2)
+    local, printed, summary = _interrupted_apply(workspace, roles=80, interrupts=2)
     assert summary == {"interrupted": True, "base": "failed", "app": NOT_ATTEMPTED}
     assert f"said: {STOPPING.format(grace=GRACE_SECONDS)}" in printed
     assert not _terraform_processes_in(workspace.stacks_dir)
