@@ -32,14 +32,14 @@ def test_synth_py_writes_org_stack_and_manifest(project: Path) -> None:
     assert (project / "cdktf.out" / "manifest.json").is_file()
     lines = result.stdout.splitlines()
     assert lines[0].startswith("landingzone: project: 7 accounts, 5 OUs, 5 SCPs valid (")
-    assert lines[1].startswith("landingzone: synthesized 15 stacks into cdktf.out in ")
+    assert lines[1].startswith("landingzone: synthesized 16 stacks into cdktf.out in ")
     assert lines[2].split() == ["stack", "account", "resources", "imports"]
-    assert [line.split()[:2] for line in lines[3:18]] == [
+    assert [line.split()[:2] for line in lines[3:19]] == [["admin", "management"],
         *([f"baseline-{a}", a] for a in ("dev", "log-archive", "management", "prod", "security", "shared-services",
                                           "staging")), ["bootstrap", "management"], ["entra", "entra-tenant"],
         ["identity", "management"], ["meeting-recorder-prod", "prod"], ["meeting-recorder-staging", "staging"],
         ["network", "shared-services"], ["org", "management"], ["security", "security"]]
-    assert [line.split() for line in lines[10:17]] == [["bootstrap", "management", "21", "0"],
+    assert [line.split() for line in lines[11:18]] == [["bootstrap", "management", "21", "0"],
                                                        ["entra", "entra-tenant", "7", "0"],
                                                        ["identity", "management", "32", "0"],
                                                        ["meeting-recorder-prod", "prod", "63", "0"],
@@ -139,7 +139,7 @@ def test_one_stack_on_demand_and_unknown_stack(project: Path, capsys) -> None:
     assert main(["synth", "--root", str(project), "--stack", "org", "--no-gates"]) == 0
     assert main(["synth", "--root", str(project), "--stack", "network-typo", "--no-gates"]) == EXIT_USAGE
     err = capsys.readouterr().err
-    assert ("--stack: 'network-typo' is not a stack of this landing zone (known: baseline-dev, "
+    assert ("--stack: 'network-typo' is not a stack of this landing zone (known: admin, baseline-dev, "
             "baseline-log-archive, baseline-management, ") in err
 
 

@@ -15,7 +15,7 @@ from typing import NoReturn
 from landingzone.cli_format import findings_table, gate_summary, table
 from landingzone.config import LandingZone, load_landing_zone
 from landingzone.errors import ConfigError, MissingTool, Problem, UsageError, render_problem
-from landingzone.output import staged, staged_update, summarize, unsafe_target
+from landingzone.output import stack_folders, staged, staged_update, summarize, unsafe_target
 from landingzone.topology import StackSpec, decommission_allowlist, stack_specs, waves
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG, EXIT_USAGE, EXIT_ENVIRONMENT, EXIT_INTERNAL = 0, 1, 2, 3, 4, 5
@@ -100,13 +100,22 @@ def _output_command(args: argparse.Namespace, lz: LandingZone, root: Path) -> in
     outdir = _outdir(root, args.out)
     if args.command == "synth" and (reason := unsafe_target(outdir, root)):
         raise UsageError(f"--out: {_shown(outdir)} {reason}")
+    selected = _select(lz, args.stack)
     if args.command == "synth":
-        _synth(lz, _select(lz, args.stack), outdir, partial=bool(args.stack))
+        _synth(lz, selected, outdir, partial=bool(args.stack))
         if args.no_gates:
             return EXIT_OK
     elif not (outdir / "manifest.json").is_file():
         raise ConfigError([Problem(_shown(outdir), 0, "", "holds no synthesized stacks; run synth first")])
-    return _gates(lz, outdir, _reports_dir(root, args.reports), validate=not args.no_validate)
+    only = {spec.name for spec in selected} if args.stack else None
+    missing = sorted((only or set()) - set(stack_folders(outdir)))
+    if missing:
+        # A stack checked by absence would pass every check: Spacelift's plan policies would see no finding.
+        raise ConfigError([Problem(_shown(outdir), 0, "", f"holds no stack '{name}'; synthesize it first "
+                                   f"(synth --stack {name})") for name in missing])
+    spacelift_input = getattr(args, "spacelift_input", None)
+    return _gates(lz, outdir, _reports_dir(root, args.reports), validate=not args.no_validate, only=only,
+                  spacelift_input=Path(spacelift_input) if spacelift_input else None)
 
 
 def _synth(lz: LandingZone, specs: list[StackSpec], outdir: Path, *, partial: bool) -> None:
@@ -129,6 +138,12 @@ def _synth(lz: LandingZone, specs: list[StackSpec], outdir: Path, *, partial: bo
     rows = [("stack", "account", "resources", "imports")]
     rows += [(s.name, accounts.get(s.name, "?"), str(s.resources), str(s.imports)) for s in summaries]
     print("\n".join(table(rows)))
+    if not partial and lz.delivery is not None and lz.delivery.spacelift is not None:
+        from landingzone.delivery import spacelift_config
+
+        if spacelift_config.write(lz, specs):
+            print(f"landingzone: wrote {spacelift_config.CONFIG_FILE} (Spacelift's runtime configuration); commit it "
+                  "with this change")
 
 
 def _graph(lz: LandingZone) -> int:
@@ -144,13 +159,19 @@ def _graph(lz: LandingZone) -> int:
     return EXIT_OK
 
 
-def _gates(lz: LandingZone, outdir: Path, reports_dir: Path, *, validate: bool) -> int:
+def _gates(lz: LandingZone, outdir: Path, reports_dir: Path, *, validate: bool, only: set[str] | None = None,
+           spacelift_input: Path | None = None) -> int:
+    """The gates on `outdir` (`only` those stacks). With `spacelift_input`, checkov's findings are written there for
+    Spacelift's plan policies, which then decide the run: the command succeeds whatever they are."""
     from landingzone.gates.findings import GateReport
     from landingzone.gates.reports import write_reports
     from landingzone.gates.runner import run_gates
+    from landingzone.gates.spacelift_input import write_spacelift_input
 
     started = time.perf_counter()
-    reports = run_gates(lz, outdir, validate=validate)
+    reports = run_gates(lz, outdir, validate=validate, only=only)
+    if spacelift_input is not None:
+        write_spacelift_input(spacelift_input, reports["checkov"], sorted(only or stack_folders(outdir)))
     total = sum(reports.values(), GateReport(()))
     sarif, junit = write_reports(total, reports_dir)
     print(f"landingzone: gates on {_shown(outdir)} in {time.perf_counter() - started:.1f} s")
@@ -159,6 +180,10 @@ def _gates(lz: LandingZone, outdir: Path, reports_dir: Path, *, validate: bool) 
         print("\n".join(findings_table(total.findings)))
     verdict = "passed" if total.ok else f"FAILED ({len(total.failed)} unsuppressed)"
     print(f"landingzone: gates {verdict}; reports: {_shown(sarif)}, {_shown(junit)}")
+    if spacelift_input is not None:
+        print(f"landingzone: checkov's findings written to {_shown(spacelift_input)} for the plan policies, which "
+              "decide the run")
+        return EXIT_OK
     return EXIT_OK if total.ok else EXIT_FAILED
 
 
@@ -238,6 +263,12 @@ def _parser() -> argparse.ArgumentParser:
         command.add_argument("--root", default=".", help="project folder holding config/ and accounts/ (default: .)")
         command.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                              help="show the traceback of an internal error")
+        if name == "check":
+            command.add_argument("--stack", action="append", metavar="NAME",
+                                 help="check only this stack; repeat for more (default: every stack in --out)")
+            command.add_argument("--spacelift-input", metavar="FILE",
+                                 help="also write checkov's findings to FILE (checkov.custom.spacelift.json) for "
+                                 "Spacelift's plan policies, and exit 0 whatever they are: the policies decide")
         if name in ("synth", "check"):
             command.add_argument("--out", help="output folder (default: cdktf.out under --root)")
             command.add_argument("--reports", help="folder for gates.sarif and gates.junit.xml (default: reports)")
