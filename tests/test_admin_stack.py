@@ -30,7 +30,8 @@ def schema_problems(kind: str, type_: str, body: dict[str, Any]) -> list[str]:
     if schema is None:
         return [f"{type_} is not in the schema"]
     keys = set(body) - META
-    problems = [f"{type_}: unknown argument {k}" for k in sorted(keys - set(schema["required"]) - set(schema["optional"]))]
+    known = set(schema["required"]) | set(schema["optional"])
+    problems = [f"{type_}: unknown argument {k}" for k in sorted(keys - known)]
     problems += [f"{type_}: missing {k}" for k in schema["required"] if k not in body]
     problems += [f"{type_}: deprecated {k}" for k in SCHEMA["deprecated"].get(type_, []) if k in body]
     for key, allowed in SCHEMA["values"].items():
@@ -153,7 +154,8 @@ def test_deployer_roles_trust_spacelift_and_their_own_sessions_and_reach_the_sta
     assert "SpaceliftIntegration" in template and "$${AWS::AccountId}:role/LandingZoneDeployer" in template
     policy = json.loads(bootstrap["resource"]["aws_s3_bucket_policy"]["s3_policy_state"]["policy"])
     deployers = {s["Sid"]: s for s in policy["Statement"] if s["Sid"].endswith("FromDeployerRoles")}
-    assert sorted(deployers) == ["RunnersListStateFromDeployerRoles", "RunnersNeverWriteBootstrapStateFromDeployerRoles",
+    assert sorted(deployers) == ["RunnersListStateFromDeployerRoles",
+                                 "RunnersNeverWriteBootstrapStateFromDeployerRoles",
                                  "RunnersReadAndWriteStateFromDeployerRoles"]
     assert deployers["RunnersReadAndWriteStateFromDeployerRoles"]["Condition"] == {
         "StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"},
