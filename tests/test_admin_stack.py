@@ -150,7 +150,8 @@ def test_deployer_roles_trust_spacelift_and_their_own_sessions_and_reach_the_sta
     assert by_sid["SpaceliftIntegration"]["Condition"] == {"StringLike": {"sts:ExternalId": "acme@*"}}
     assert by_sid["ProvidersInSpaceliftRuns"]["Condition"] == {
         "ArnEquals": {"aws:PrincipalArn": "arn:aws:iam::123456789012:role/LandingZoneDeployer"}}
-    template = bootstrap["resource"]["aws_cloudformation_stack_set"]["deployer"]["template_body"]
+    stack_set = bootstrap["resource"]["aws_cloudformation_stack_set"]["cloudformation_stack_set_deployer"]
+    template = stack_set["template_body"]
     assert "SpaceliftIntegration" in template and "$${AWS::AccountId}:role/LandingZoneDeployer" in template
     policy = json.loads(bootstrap["resource"]["aws_s3_bucket_policy"]["s3_policy_state"]["policy"])
     deployers = {s["Sid"]: s for s in policy["Statement"] if s["Sid"].endswith("FromDeployerRoles")}

@@ -60,7 +60,7 @@ def _internal_error(error: Exception, *, debug: bool) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve()
-    if args.command in ("up", "down"):
+    if args.command in ("up", "down", "drift"):
         return _local(args.command, root, local=args.local, workers=getattr(args, "workers", None))
     lz = _load(root)
     if args.command in ("synth", "check"):
@@ -85,12 +85,15 @@ def _load(root: Path) -> LandingZone:
 
 
 def _local(command: str, root: Path, *, local: bool, workers: int | None) -> int:
-    """`down --local` reads no configuration, so it works when the configuration no longer validates."""
-    from landingzone.cli_local import require_local, run_down, run_up
+    """`down` and `drift --local` read no configuration, so they work when the configuration no longer validates
+    (drift compares the local AWS with what was applied, not with the YAML as it is now)."""
+    from landingzone.cli_local import require_local, run_down, run_drift, run_up
 
     require_local(command, local)
     if command == "down":
         return run_down(root)
+    if command == "drift":
+        return run_drift(root, workers=workers)
     lz = _load(root)
     return run_up(lz, list(stack_specs(lz)), root, workers=workers)
 
@@ -257,7 +260,9 @@ def _parser() -> argparse.ArgumentParser:
              "plan-check": "fail on deletes or replacements of protected resources in a `terraform show -json` plan",
              "graph": "print the stacks in deployment order, with the account and dependencies of each",
              "up": "deploy every stack to a local AWS (--local), verify it with boto3, and re-plan for drift",
-             "down": "stop the local AWS that `up --local` started, and forget its state"}
+             "down": "stop the local AWS that `up --local` started, and forget its state",
+             "drift": "plan every stack deployed on the local AWS again (--local) and list the stacks whose "
+                      "resources changed outside Terraform; exit 1 when one did"}
     for name, text in texts.items():
         command = commands.add_parser(name, help=text, description=text)
         command.add_argument("--root", default=".", help="project folder holding config/ and accounts/ (default: .)")
@@ -278,12 +283,12 @@ def _parser() -> argparse.ArgumentParser:
                                  help="synthesize only this stack, leaving the rest of the output as it is; repeat "
                                  "for more (default: all, into a fresh output)")
             command.add_argument("--no-gates", action="store_true", help="write the stacks without running gates")
-        if name in ("up", "down"):
+        if name in ("up", "down", "drift"):
             command.add_argument("--local", action="store_true",
                                  help="target a local AWS (moto on a loopback port) instead of real AWS")
-        if name == "up":
+        if name in ("up", "drift"):
             command.add_argument("--workers", type=int, default=None, metavar="N",
-                                 help="stacks applied at once (default: two per core)")
+                                 help="stacks applied or planned at once (default: two per core)")
         if name == "plan-check":
             command.add_argument("plan", help="the plan as JSON: terraform show -json PLANFILE > plan.json")
             command.add_argument("--stack", required=True, help="the stack the plan belongs to")

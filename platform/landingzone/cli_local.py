@@ -6,12 +6,16 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from landingzone.cli_format import table
 from landingzone.config import LandingZone
 from landingzone.errors import UsageError
-from landingzone.local.runner import StackRun, default_workers
+from landingzone.local.runner import CHANGED, OK, StackRun, default_workers
 from landingzone.topology import StackSpec
+
+if TYPE_CHECKING:
+    from landingzone.local.drift import DriftResult
 
 EXIT_OK, EXIT_FAILED, EXIT_ENVIRONMENT = 0, 1, 4
 EXIT_INTERRUPTED = 130  # the shell's code for a run ended by SIGINT
@@ -32,7 +36,12 @@ def run_down(root: Path) -> int:
     return _timed("down", lambda: _down(root))
 
 
-def _timed(command: str, run: Callable[[], int]) -> int:
+def run_drift(root: Path, *, workers: int | None) -> int:
+    """`drift --local`: 0 when no deployed stack drifted, 1 when one did or could not be planned."""
+    return _timed("drift", lambda: _drift(root, workers), failed="DRIFT FOUND")
+
+
+def _timed(command: str, run: Callable[[], int], *, failed: str = "FAILED") -> int:
     from landingzone.gates.terraform import TerraformUnavailable
     from landingzone.local.server import LocalAwsError
 
@@ -42,7 +51,7 @@ def _timed(command: str, run: Callable[[], int]) -> int:
     except (TerraformUnavailable, LocalAwsError) as exc:
         print(f"landingzone: {command} --local: {exc}", file=sys.stderr)
         return EXIT_ENVIRONMENT
-    verdict = {EXIT_OK: "done", EXIT_INTERRUPTED: "INTERRUPTED"}.get(code, "FAILED")
+    verdict = {EXIT_OK: "done", EXIT_INTERRUPTED: "INTERRUPTED"}.get(code, failed)
     print(f"landingzone: {command} --local {verdict} in {time.perf_counter() - started:.0f} s")
     return code
 
@@ -71,7 +80,7 @@ def _up(lz: LandingZone, specs: Sequence[StackSpec], root: Path, workers: int | 
     for name, run in sorted(result.applied.items()):
         replan = result.replanned.get(name)
         rows.append((name, accounts.get(name, "?"), run.status, str(run.resources), f"{run.seconds:.1f}",
-                     "-" if replan is None else "no changes" if replan.ok else "CHANGES"))
+                     "-" if replan is None else _replanned(replan)))
     lines += table(rows)
     if result.server_lost:
         lines.append(f"FAILED: {result.server_lost}; the next `landingzone up --local` starts a new one and "
@@ -105,6 +114,46 @@ def _down(root: Path) -> int:
     print(f"landingzone: stopped the local AWS at {result.endpoint}; it held "
           f"{sum(result.forgotten.values())} resources in {len(result.forgotten)} stacks, all gone with it")
     return EXIT_OK
+
+
+def _drift(root: Path, workers: int | None) -> int:
+    from landingzone.local.drift import detect_drift
+
+    lines, code = drift_report(detect_drift(root, workers=workers or default_workers(), progress=_progress("plan")))
+    print("\n".join(lines))
+    if code == EXIT_INTERRUPTED:
+        print("landingzone: interrupted: the stacks not yet planned were not checked", file=sys.stderr)
+    return code
+
+
+def drift_report(result: DriftResult) -> tuple[list[str], int]:
+    """The lines `drift --local` prints for `result`, and its exit code."""
+    if not result.stacks:
+        return [f"landingzone: no stack holds resources on the local AWS at {result.endpoint}; nothing to check"], (
+            EXIT_INTERRUPTED if result.interrupted else EXIT_OK)
+    rows = [("stack", "resources", "drift", "changes", "plan s")]
+    for name, check in sorted(result.stacks.items()):
+        status = {OK: "none", CHANGED: "DRIFT"}.get(check.run.status, check.run.status.upper())
+        changes = len(check.run.detail.splitlines()) if check.drifted else 0
+        rows.append((name, str(check.run.resources), status, str(changes), f"{check.run.seconds:.1f}"))
+    lines = [f"landingzone: {len(result.stacks)} deployed stacks planned again against the local AWS at "
+             f"{result.endpoint}:", *table(rows)]
+    for name, check in sorted(result.stacks.items()):
+        if check.drifted:
+            lines.append(f"drift in {name}: the next apply would")
+            lines += [f"  {change}" for change in check.run.detail.splitlines()]
+            lines += [f"  changed outside Terraform: {what}" for what in check.outside]
+    lines += _details("plan", (check.run for check in result.stacks.values() if not check.drifted))
+    drifted = sorted(name for name, check in result.stacks.items() if check.drifted)
+    lines.append(f"drift in {len(drifted)} of {len(result.stacks)} stacks" + (f": {', '.join(drifted)}; "
+                 "`landingzone up --local` applies the configuration again" if drifted else ""))
+    if result.interrupted:
+        return lines, EXIT_INTERRUPTED
+    return lines, EXIT_OK if result.ok else EXIT_FAILED
+
+
+def _replanned(run: StackRun) -> str:
+    return "no changes" if run.ok else "CHANGES" if run.status == CHANGED else run.status.upper()
 
 
 def _details(what: str, runs: Iterable[StackRun]) -> list[str]:
