@@ -93,7 +93,7 @@ def test_broken_suppressions_are_found_before_anything_is_written(project: Path,
         file.write("  - check: CKV_AWS_18\n    resource: 'org:*'\n    reason: too short\n    owner: me\n")
     assert main(["synth", "--root", str(project)]) == EXIT_CONFIG
     assert capsys.readouterr().err.splitlines() == [
-        "policies/checkov/suppressions.yaml:159: suppressions[23].reason: 'too short' is 9 characters long; at least "
+        "policies/checkov/suppressions.yaml:174: suppressions[25].reason: 'too short' is 9 characters long; at least "
         "20 are needed",
         "landingzone: 1 problem in the configuration; nothing was written"]
     assert tree(out) == before
