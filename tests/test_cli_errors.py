@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from landingzone import cli
+from landingzone import cli_context
 from landingzone.cli import EXIT_CONFIG, EXIT_ENVIRONMENT, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, main
 from landingzone.gates.terraform import TerraformUnavailable
 
@@ -18,14 +18,13 @@ def explode(*_args: object) -> None:
 
 @pytest.mark.parametrize("argv", [["validate", "--bogus"], ["frobnicate"], [], ["plan-check", "--stack", "org"]])
 def test_command_line_mistakes_exit_3(argv: list[str], capsys) -> None:
-    with pytest.raises(SystemExit) as raised:
-        main(argv)
-    assert raised.value.code == EXIT_USAGE
-    assert "error:" in capsys.readouterr().err
+    assert main(argv) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "error:" in err or err.lstrip().startswith("Usage: landingzone")
 
 
 def test_a_bug_is_one_line_that_says_where_to_report_it(project: Path, monkeypatch, capsys) -> None:
-    monkeypatch.setattr(cli, "load_landing_zone", explode)
+    monkeypatch.setattr(cli_context, "load_landing_zone", explode)
     assert main(["validate", "--root", str(project)]) == EXIT_INTERNAL
     err = capsys.readouterr().err
     assert err.splitlines() == [
@@ -36,7 +35,7 @@ def test_a_bug_is_one_line_that_says_where_to_report_it(project: Path, monkeypat
 
 @pytest.mark.parametrize("argv", [["--debug", "validate"], ["validate", "--debug"]])
 def test_debug_shows_the_traceback(project: Path, monkeypatch, capsys, argv: list[str]) -> None:
-    monkeypatch.setattr(cli, "load_landing_zone", explode)
+    monkeypatch.setattr(cli_context, "load_landing_zone", explode)
     assert main([*argv, "--root", str(project)]) == EXIT_INTERNAL
     err = capsys.readouterr().err
     assert err.startswith("Traceback (most recent call last):")
@@ -48,7 +47,7 @@ def test_a_missing_tool_exits_4(project: Path, monkeypatch, capsys) -> None:
     def missing(*_args: object) -> None:
         raise TerraformUnavailable("terraform is not on PATH; install Terraform 1.11")
 
-    monkeypatch.setattr(cli, "load_landing_zone", missing)
+    monkeypatch.setattr(cli_context, "load_landing_zone", missing)
     assert main(["validate", "--root", str(project)]) == EXIT_ENVIRONMENT
     assert capsys.readouterr().err == "landingzone: terraform is not on PATH; install Terraform 1.11\n"
 
@@ -58,9 +57,9 @@ def test_config_errors_show_the_caret_and_the_note(project: Path, capsys) -> Non
     manifest.write_text(manifest.read_text().replace("owner: meeting-recorder-team", 'owner: "meeting-recorder-team'))
     assert main(["validate", "--root", str(project)]) == EXIT_CONFIG
     assert capsys.readouterr().err.splitlines() == [
-        "accounts/dev.yaml:5:8: is not valid YAML: the string opened with a double quote here is never closed; add the "
+        "accounts/dev.yaml:6:8: is not valid YAML: the string opened with a double quote here is never closed; add the "
         "closing \" on this line",
-        "  5 | owner: \"meeting-recorder-team",
+        "  6 | owner: \"meeting-recorder-team",
         "    |        ^",
         "note: checks that need accounts/dev.yaml were skipped until it can be read",
         "landingzone: 1 problem in the configuration; nothing was written"]
@@ -72,7 +71,7 @@ def test_an_scp_on_the_management_account_is_a_warning(project: Path, capsys) ->
                    "    description: Attached where it cannot apply.\n    attach_to:\n      accounts: [management]\n")
     assert main(["validate", "--root", str(project)]) == EXIT_OK
     assert capsys.readouterr().err.splitlines() == [
-        "config/organization.yaml:92: service_control_policies[name=deny-leave-again].attach_to.accounts[0]: "
+        "config/organization.yaml:93: service_control_policies[name=deny-leave-again].attach_to.accounts[0]: "
         "warning: 'management' is the management account, where SCPs never apply (they restrict member accounts "
         "only), so this attachment protects nothing; guard the management account with IAM policies and by keeping "
         "workloads out of it"]
@@ -103,3 +102,20 @@ def test_a_folder_linked_into_itself_is_walked_once(project: Path, capsys) -> No
     (project / "accounts" / "again").symlink_to(".")
     assert main(["validate", "--root", str(project)]) == EXIT_OK
     assert "7 accounts" in capsys.readouterr().out
+
+
+def test_gates_that_cannot_find_terraform_exit_4(project: Path, monkeypatch, capsys) -> None:
+    from landingzone.gates import runner
+    from landingzone.gates.findings import Finding, GateReport
+
+    out = project / "cdktf.out"
+    out.mkdir()
+    (out / "manifest.json").write_text('{"stacks": {}}')
+    missing = Finding("terraform-validate", "", "TERRAFORM_UNAVAILABLE", "", "terraform is not on PATH")
+    monkeypatch.setattr(runner, "run_gates", lambda *_args, **_kwargs: {
+        "checkov": GateReport((), 10), "terraform validate": GateReport((missing,))})
+    assert main(["check", "--root", str(project)]) == EXIT_ENVIRONMENT
+    assert capsys.readouterr().err.splitlines()[-2:] == [
+        f"landingzone: gates FAILED (1 unsuppressed); reports: {project}/reports/gates.sarif, "
+        f"{project}/reports/gates.junit.xml",
+        "landingzone: terraform-validate: terraform is not on PATH"]

@@ -41,10 +41,10 @@ def test_check_passes_on_the_example_and_writes_reports(project: Path, example_s
 
 @pytest.fixture
 def with_bad_stack(monkeypatch):
-    from landingzone import cli
+    from landingzone import cli_build
 
-    real = cli.stack_specs
-    monkeypatch.setattr(cli, "stack_specs", lambda lz: (*real(lz), StackSpec(
+    real = cli_build.stack_specs
+    monkeypatch.setattr(cli_build, "stack_specs", lambda lz: (*real(lz), StackSpec(
         "bad-prod", "prod", "bad_stack:build_bad_stack")))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import filecmp
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -46,7 +47,12 @@ def test_synth_py_writes_org_stack_and_manifest(project: Path) -> None:
                                                        ["meeting-recorder-staging", "staging", "63", "0"],
                                                        ["network", "shared-services", "58", "0"],
                                                        ["org", "management", "29", "1"]]
-    assert result.stderr == ""
+    # progress, not on a terminal: plain lines on stderr, a step at a time and each stack as it is built
+    progress = result.stderr.splitlines()
+    assert progress[0] == "landingzone: loading the CDKTF bindings..."
+    assert re.fullmatch(r"landingzone: loading the CDKTF bindings: \d+\.\d s", progress[1])
+    assert progress[2:5] == ["landingzone: building stacks (15)...", "  bootstrap (1/15)", "  org (2/15)"]
+    assert progress[-2:] == ["  meeting-recorder-staging (15/15)", "landingzone: writing 15 stacks..."]
 
 
 def test_broken_manifest_exits_2_and_leaves_output_untouched(project: Path, capsys, example_synth: Path) -> None:
@@ -59,10 +65,10 @@ def test_broken_manifest_exits_2_and_leaves_output_untouched(project: Path, caps
     assert main(["synth", "--root", str(project)]) == EXIT_CONFIG
     err = capsys.readouterr().err.splitlines()
     assert err == [
-        "accounts/prod.yaml:3: ou: 'Workloads/Prodd' is not an OU in config/organization.yaml (known: Security, "
+        "accounts/prod.yaml:4: ou: 'Workloads/Prodd' is not an OU in config/organization.yaml (known: Security, "
         "Infrastructure, Workloads, Workloads/Prod, Workloads/NonProd); did you mean 'Workloads/Prod'?",
-        "accounts/staging.yaml:2: email: 'aws-staging@acme-corp.example' is already the email of "
-        "accounts/prod.yaml:2; AWS requires a different email per account",
+        "accounts/staging.yaml:3: email: 'aws-staging@acme-corp.example' is already the email of "
+        "accounts/prod.yaml:3; AWS requires a different email per account",
         "landingzone: 2 problems in the configuration; nothing was written",
     ]
     assert tree(out) == before
@@ -93,7 +99,7 @@ def test_broken_suppressions_are_found_before_anything_is_written(project: Path,
         file.write("  - check: CKV_AWS_18\n    resource: 'org:*'\n    reason: too short\n    owner: me\n")
     assert main(["synth", "--root", str(project)]) == EXIT_CONFIG
     assert capsys.readouterr().err.splitlines() == [
-        "policies/checkov/suppressions.yaml:174: suppressions[25].reason: 'too short' is 9 characters long; at least "
+        "policies/checkov/suppressions.yaml:175: suppressions[25].reason: 'too short' is 9 characters long; at least "
         "20 are needed",
         "landingzone: 1 problem in the configuration; nothing was written"]
     assert tree(out) == before
@@ -141,6 +147,22 @@ def test_one_stack_on_demand_and_unknown_stack(project: Path, capsys) -> None:
     err = capsys.readouterr().err
     assert ("--stack: 'network-typo' is not a stack of this landing zone (known: admin, baseline-dev, "
             "baseline-log-archive, baseline-management, ") in err
+
+
+def test_synth_json_is_one_document_with_stacks_and_timings(project: Path, capsys) -> None:
+    assert main(["synth", "--root", str(project), "--stack", "org", "--no-gates", "--json"]) == 0
+    out, err = capsys.readouterr()
+    document = json.loads(out)
+    assert (document["command"], document["ok"], document["exit_code"]) == ("synth", True, 0)
+    assert document["stacks"] == [{"name": "org", "account": "management", "resources": 29, "imports": 1}]
+    assert set(document["timings"]) == {"validate", "import", "synth"}
+    assert document["out"] == str(project / "cdktf.out")
+    assert "landingzone: building stacks (1)..." in err.splitlines()  # progress stays on stderr
+
+
+def test_quiet_synth_prints_nothing_but_failures(project: Path, capsys) -> None:
+    assert main(["-q", "synth", "--root", str(project), "--stack", "org", "--no-gates"]) == 0
+    assert capsys.readouterr() == ("", "")
 
 
 def test_validate_writes_nothing(project: Path) -> None:

@@ -41,7 +41,8 @@ def _session_hours(hours: int) -> int:
     return hours
 
 
-SessionHours = Annotated[int, AfterValidator(_session_hours)]
+SessionHours = Annotated[int, AfterValidator(_session_hours),
+                         Field(json_schema_extra={"minimum": SESSION_HOURS[0], "maximum": SESSION_HOURS[1]})]
 
 # The Terraform this project is tested with; a stack requires this patch or a later one of the same minor line.
 DEFAULT_TERRAFORM = "1.11.4"

@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -34,16 +34,24 @@ def checkov_binary() -> str:
 
 
 def run_checkov(stacks: Mapping[str, Path], checks_dir: Path, required_tags: Sequence[str],
-                sources: Mapping[str, Mapping[str, str]], workers: int | None = None) -> GateReport:
-    """Scan each stack folder; `sources` maps stack → address → the config file the resource came from."""
+                sources: Mapping[str, Mapping[str, str]], workers: int | None = None,
+                progress: Callable[[str, str], None] | None = None) -> GateReport:
+    """Scan each stack folder; `sources` maps stack → address → the config file the resource came from.
+    `progress("checkov", stack)` is called as each stack's scan ends."""
     if not (checks_dir / "__init__.py").is_file():
         # checkov skips such a folder with an INFO line, and every custom check then passes by absence.
         return GateReport((Finding("checkov", "", "CHECKOV_LOAD", "", f"{checks_dir} has no __init__.py, so "
                                    "checkov would load none of its checks", CHECKS_DIR),))
     workers = max(1, min(len(stacks) or 1, workers or os.cpu_count() or 1))
+
+    def scan(stack: str, folder: Path) -> GateReport:
+        report = _scan(stack, folder, checks_dir, required_tags, sources.get(stack, {}))
+        if progress is not None:
+            progress("checkov", stack)
+        return report
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        reports = list(pool.map(lambda item: _scan(item[0], item[1], checks_dir, required_tags,
-                                                    sources.get(item[0], {})), sorted(stacks.items())))
+        reports = list(pool.map(lambda item: scan(*item), sorted(stacks.items())))
     total = GateReport(())
     for report in reports:
         total = total + report

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tempfile
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from landingzone.config import LandingZone
@@ -23,13 +23,14 @@ def stack_sources(folder: Path) -> dict[str, str]:
 
 
 def run_gates(lz: LandingZone, outdir: Path, *, validate: bool = True,
-              only: Collection[str] | None = None) -> dict[str, GateReport]:
+              only: Collection[str] | None = None,
+              progress: Callable[[str, str], None] | None = None) -> dict[str, GateReport]:
     """Reports by gate name, for every stack in `outdir` or `only` those. Suppressions apply to checkov findings
-    only; the other gates have no exceptions."""
+    only; the other gates have no exceptions. `progress(gate, stack)` is called as each gate finishes each stack."""
     stacks = {name: folder for name, folder in stack_folders(outdir).items() if only is None or name in only}
     required = [tag.key for tag in lz.organization.required_tags]
     raw = run_checkov(stacks, lz.root / CHECKS_DIR, required,
-                      {name: stack_sources(folder) for name, folder in stacks.items()})
+                      {name: stack_sources(folder) for name, folder in stacks.items()}, progress=progress)
     findings = apply_suppressions(list(raw.findings), lz.suppressions, dt.date.today())
     reports = {"checkov": GateReport(tuple(sorted(findings)), raw.checks_run)}
     if validate:
@@ -38,5 +39,5 @@ def run_gates(lz: LandingZone, outdir: Path, *, validate: bool = True,
             unchecked = {spec.name for spec in stack_specs(lz) if not spec.validate}
             reports["terraform validate"] = validate_stacks(
                 {name: folder for name, folder in stacks.items() if name not in unchecked}, Path(scratch),
-                cache=USER_CACHE)
+                cache=USER_CACHE, progress=progress)
     return reports

@@ -10,7 +10,7 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,8 +78,9 @@ def validate_stack(terraform: Terraform, stack_dir: Path) -> list[str]:
 
 
 def validate_stacks(stacks: Mapping[str, Path], workdir: Path, workers: int | None = None,
-                    cache: Path | None = None) -> GateReport:
-    """Validate every stack in parallel, each in a scratch copy so `.terraform/` never lands in cdktf.out."""
+                    cache: Path | None = None, progress: Callable[[str, str], None] | None = None) -> GateReport:
+    """Validate every stack in parallel, each in a scratch copy so `.terraform/` never lands in cdktf.out.
+    `progress("terraform validate", stack)` is called as each stack's validation ends."""
     try:
         terraform = find_terraform(workdir, cache=cache)
     except TerraformUnavailable as exc:
@@ -92,8 +93,11 @@ def validate_stacks(stacks: Mapping[str, Path], workdir: Path, workers: int | No
         scratch = workdir / "stacks" / name
         scratch.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(stacks[name] / "cdk.tf.json", scratch / "cdk.tf.json")
-        return [Finding("terraform-validate", name, "TERRAFORM_VALIDATE", "", message)
-                for message in validate_stack(terraform, scratch)]
+        found = [Finding("terraform-validate", name, "TERRAFORM_VALIDATE", "", message)
+                 for message in validate_stack(terraform, scratch)]
+        if progress is not None:
+            progress("terraform validate", name)
+        return found
 
     # The first init fills the shared plugin cache alone: concurrent installs into one cache can race.
     findings = one(names[0])
