@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ def test_a_bug_is_one_line_that_says_where_to_report_it(project: Path, monkeypat
     assert main(["validate", "--root", str(project)]) == EXIT_INTERNAL
     err = capsys.readouterr().err
     assert err.splitlines() == [
-        "landingzone: internal error: KeyError: 'stack_graph' at test_cli_errors.py:16 in explode. This is a bug in "
+        "landingzone: internal error: KeyError: 'stack_graph' at test_cli_errors.py:17 in explode. This is a bug in "
         "landingzone, not in your configuration; please report it to the landingzone issue tracker (see README: "
         "Reporting a bug); run again with --debug for the traceback"]
 
@@ -50,6 +51,25 @@ def test_a_missing_tool_exits_4(project: Path, monkeypatch, capsys) -> None:
     monkeypatch.setattr(cli_context, "load_landing_zone", missing)
     assert main(["validate", "--root", str(project)]) == EXIT_ENVIRONMENT
     assert capsys.readouterr().err == "landingzone: terraform is not on PATH; install Terraform 1.11\n"
+
+
+@pytest.mark.parametrize("tool", ["terraform", "checkov"])
+def test_check_without_a_tool_exits_4_before_any_gate_runs(project: Path, tmp_path: Path, monkeypatch, capsys,
+                                                          tool: str) -> None:
+    out = tmp_path / "cdktf.out"
+    (out / "stacks" / "org").mkdir(parents=True)
+    (out / "stacks" / "org" / "cdk.tf.json").write_text("{}")
+    (out / "manifest.json").write_text('{"stacks": {"org": {"synthesizedStackPath": "stacks/org/cdk.tf.json"}}}')
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    if tool == "checkov":  # checkov is looked for beside this Python first, then on PATH
+        monkeypatch.setattr(sys, "executable", str(empty / "python"))
+    assert main(["check", "--root", str(project), "--out", str(out)]) == EXIT_ENVIRONMENT
+    assert capsys.readouterr().err.splitlines()[-1] == {
+        "terraform": "landingzone: terraform is not on PATH; install Terraform 1.11 (see DESIGN.md)",
+        "checkov": "landingzone: checkov is not installed in this environment (pip install checkov)"}[tool]
+    assert not (project / "reports").exists()
 
 
 def test_config_errors_show_the_caret_and_the_note(project: Path, capsys) -> None:
@@ -102,20 +122,3 @@ def test_a_folder_linked_into_itself_is_walked_once(project: Path, capsys) -> No
     (project / "accounts" / "again").symlink_to(".")
     assert main(["validate", "--root", str(project)]) == EXIT_OK
     assert "7 accounts" in capsys.readouterr().out
-
-
-def test_gates_that_cannot_find_terraform_exit_4(project: Path, monkeypatch, capsys) -> None:
-    from landingzone.gates import runner
-    from landingzone.gates.findings import Finding, GateReport
-
-    out = project / "cdktf.out"
-    out.mkdir()
-    (out / "manifest.json").write_text('{"stacks": {}}')
-    missing = Finding("terraform-validate", "", "TERRAFORM_UNAVAILABLE", "", "terraform is not on PATH")
-    monkeypatch.setattr(runner, "run_gates", lambda *_args, **_kwargs: {
-        "checkov": GateReport((), 10), "terraform validate": GateReport((missing,))})
-    assert main(["check", "--root", str(project)]) == EXIT_ENVIRONMENT
-    assert capsys.readouterr().err.splitlines()[-2:] == [
-        f"landingzone: gates FAILED (1 unsuppressed); reports: {project}/reports/gates.sarif, "
-        f"{project}/reports/gates.junit.xml",
-        "landingzone: terraform-validate: terraform is not on PATH"]

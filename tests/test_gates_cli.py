@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from landingzone.cli import EXIT_FAILED, main
+from landingzone.cli import EXIT_FAILED, EXIT_USAGE, main
 from landingzone.stacks import StackSpec
 
 pytestmark = [pytest.mark.synth, pytest.mark.terraform]
@@ -19,6 +20,11 @@ def test_check_passes_on_the_example_and_writes_reports(project: Path, example_s
     out = capsys.readouterr().out
     assert "terraform validate: 14 stacks run, 0 failed" in out  # all but entra, which cannot be validated here
     assert "landingzone: gates passed;" in out
+    # counts per check, not a line per suppressed finding: readable however many stacks there are
+    assert not any(line.startswith("  suppressed") for line in out.splitlines())
+    counts = {tuple(line.split()[:2]): line.split()[2:] for line in out.splitlines() if line.startswith("  checkov ")}
+    # failed, suppressed, stacks: AdminAccess in org (management), each baseline and bootstrap's deployer role
+    assert counts[("checkov", "CKV_AWS_274")] == ["0", "9", "9"]
     sarif = json.loads((project / "reports" / "gates.sarif").read_text())
     assert sarif["version"] == "2.1.0"
     # only reviewed suppressions, reported as notes: one finding per entry of suppressions.yaml and stack it covers
@@ -50,7 +56,7 @@ def with_bad_stack(monkeypatch):
 
 def test_public_bucket_and_wildcard_write_fail_with_check_address_and_file(project: Path, with_bad_stack,
                                                                            capsys) -> None:
-    assert main(["synth", "--root", str(project), "--no-validate"]) == EXIT_FAILED
+    assert main(["synth", "--root", str(project), "--no-validate", "--jobs", "1"]) == EXIT_FAILED
     rows = [line.split() for line in capsys.readouterr().out.splitlines() if line.startswith("  failed")]
     failed = {(row[2], row[3], row[4]) for row in rows if row[1] == "bad-prod"}
     assert ("CKV_LZ_3", "aws_iam_policy.wildcard_writer", "accounts/prod.yaml") in failed
@@ -68,13 +74,13 @@ def suppress(project: Path, entries: str) -> None:
 
 
 def test_suppressions_apply_expire_and_go_stale(project: Path, with_bad_stack, capsys) -> None:
-    assert main(["synth", "--root", str(project), "--no-validate", "--no-gates"]) == 0
+    assert main(["synth", "--root", str(project), "--no-validate", "--no-gates", "--jobs", "1"]) == 0
     capsys.readouterr()
     reason = "    reason: Fixture bucket used to test the gate end to end.\n    owner: platform-team\n"
     suppress(project, "  - check: CKV_LZ_3\n    resource: 'bad-*:aws_iam_policy.wildcard_writer'\n" + reason +
              "  - check: CKV_AWS_20\n    resource: 'bad-prod:aws_s3_bucket.*'\n" + reason +
              "    expires: 2020-01-01\n  - check: CKV_AWS_1\n    resource: 'org:*'\n" + reason)
-    assert main(["check", "--root", str(project), "--no-validate"]) == EXIT_FAILED
+    assert main(["check", "--root", str(project), "--no-validate", "--verbose"]) == EXIT_FAILED
     rows = {tuple(line.split()[:4]) for line in capsys.readouterr().out.splitlines() if line.startswith("  ")}
     assert ("suppressed", "bad-prod", "CKV_LZ_3", "aws_iam_policy.wildcard_writer") in rows
     assert ("failed", "bad-prod", "CKV_AWS_20", "aws_s3_bucket.public_bucket") in rows
@@ -85,5 +91,23 @@ def test_suppressions_apply_expire_and_go_stale(project: Path, with_bad_stack, c
 
 
 def test_no_gates_writes_no_reports(project: Path, capsys) -> None:
-    assert main(["synth", "--root", str(project), "--no-gates"]) == 0
+    assert main(["synth", "--root", str(project), "--no-gates", "--jobs", "1"]) == 0
     assert not (project / "reports").exists()
+
+
+def test_check_gates_only_the_named_stacks_and_with_changed_only_those_changed(project: Path, example_synth: Path,
+                                                                                tmp_path: Path, capsys) -> None:
+    out = tmp_path / "cdktf.out"
+    shutil.copytree(example_synth, out)
+    check = ["check", "--root", str(project), "--out", str(out), "--stack", "org", "--stack", "identity"]
+    assert main(check) == 0
+    assert "(2 stacks selected)" in capsys.readouterr().out
+    org = out / "stacks" / "org" / "cdk.tf.json"
+    org.write_text(org.read_text().replace('"Owner": "platform-team"', '"Owner": "platform-team-2"'))
+    assert main([*check, "--changed"]) == 0
+    shown = capsys.readouterr().out
+    assert "(1 stack selected)" in shown  # identity passed last time unchanged; org's JSON changed
+    assert "checkov: " in shown and "(0 stacks from the cache" in shown
+    assert "terraform validate: 1 stacks run, 0 failed (0 stacks from the cache" in shown
+    assert main([*check[:5], "--stack", "orgg"]) == EXIT_USAGE
+    assert "'orgg' is not a stack of the synthesized output (15 stacks); did you mean 'org'" in capsys.readouterr().err

@@ -26,7 +26,7 @@ def tree(folder: Path) -> dict[str, bytes]:
 def test_synth_py_writes_org_stack_and_manifest(project: Path) -> None:
     shutil.copy(PROJECT / "synth.py", project)
     shutil.copy(PROJECT / "cdktf.json", project)
-    result = subprocess.run([sys.executable, "synth.py", "--no-gates"], cwd=project, capture_output=True,
+    result = subprocess.run([sys.executable, "synth.py", "--no-gates", "--jobs", "1"], cwd=project, capture_output=True,
                             text=True, check=False, env={k: v for k, v in os.environ.items() if k != "CDKTF_OUTDIR"})
     assert result.returncode == 0, result.stderr
     assert (project / "cdktf.out" / "stacks" / "org" / "cdk.tf.json").is_file()
@@ -127,8 +127,8 @@ def test_out_never_replaces_the_project(project: Path, out: str, capsys) -> None
 
 
 def test_two_runs_are_byte_identical(project: Path, capsys) -> None:
-    assert main(["synth", "--root", str(project), "--out", "first", "--no-gates"]) == 0
-    assert main(["synth", "--root", str(project), "--out", "second", "--no-gates"]) == 0
+    assert main(["synth", "--root", str(project), "--out", "first", "--no-gates", "--jobs", "1"]) == 0
+    assert main(["synth", "--root", str(project), "--out", "second", "--no-gates", "--jobs", "1"]) == 0
     comparison = filecmp.dircmp(project / "first", project / "second")
     assert tree(project / "first") == tree(project / "second")
     assert comparison.left_list == comparison.right_list == ["compliance.json", "compliance.md", "graph.json",

@@ -145,9 +145,14 @@ def _usage(run: Run, error: typer.TyperException) -> int:
 def _internal_error(run: Run, error: BaseException) -> int:
     """One line naming what failed and where; the traceback only with --debug."""
     frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
-    where = f" at {Path(frame.filename).name}:{frame.lineno} in {frame.name}" if frame else ""
+    # raised in a synth worker: where it was raised there, not where the parent re-raised it
+    here = (frame.filename, frame.lineno, frame.name) if frame else ("", 0, "")
+    filename, line, function = getattr(error, "origin", None) or here
+    where = f" at {Path(filename).name}:{line} in {function}" if filename else ""
     if run.debug:
         run.ui.detail("".join(traceback.format_exception(error)))
+        if hasattr(error, "worker_traceback"):
+            run.ui.detail(f"in the synth worker:\n{error.worker_traceback}")
     hint = "" if run.debug else "; run again with --debug for the traceback"
     run.ui.error(f"internal error: {type(error).__name__}: {error}{where}. This is a bug in landingzone, not in "
                  f"your configuration; please report it to {REPORT_TO}{hint}")

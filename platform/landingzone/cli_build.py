@@ -11,7 +11,6 @@ from typing import Annotated
 import typer
 
 from landingzone.cli_context import (
-    EXIT_ENVIRONMENT,
     EXIT_FAILED,
     EXIT_OK,
     DebugOption,
@@ -23,15 +22,12 @@ from landingzone.cli_context import (
     did_you_mean,
     run_of,
 )
-from landingzone.cli_format import findings_table, gate_summary, table
+from landingzone.cli_format import check_counts, findings_table, findings_to_show, gate_summary, table
 from landingzone.config import LandingZone
 from landingzone.errors import ConfigError, Problem, UsageError
-from landingzone.gates.findings import Finding, GateReport
+from landingzone.gates.findings import Finding
 from landingzone.output import stack_folders, staged, staged_update, summarize, unsafe_target
 from landingzone.topology import StackSpec, stack_specs
-
-# Findings that say the machine lacks a tool, not that a stack is wrong: the run ends with EXIT_ENVIRONMENT.
-MISSING_TOOL_CHECKS = frozenset({"TERRAFORM_UNAVAILABLE"})
 
 
 def complete_stacks(ctx: typer.Context, incomplete: str) -> list[str]:
@@ -50,12 +46,27 @@ ReportsOption = Annotated[Path | None, typer.Option(
     "--reports", metavar="DIR", help="Folder for gates.sarif and gates.junit.xml, relative to --root. "
                                      "[default: reports]", show_default=False)]
 NoValidateOption = Annotated[bool, typer.Option("--no-validate", help="Skip terraform validate.")]
+VerboseOption = Annotated[bool, typer.Option(
+    "--verbose", help="List every finding, suppressed ones included. [default: counts per check, and the findings "
+                      "that need action]")]
+JobsOption = Annotated[int | None, typer.Option(
+    "--jobs", metavar="N", min=1, show_default=False,
+    help="Worker processes building the stacks, each paying the bindings' import once; the output is the same for "
+         "every N. [default: the number of cores]")]
+CheckStackOption = Annotated[list[str] | None, typer.Option(
+    "--stack", metavar="NAME", autocompletion=complete_stacks,
+    help="Check only this stack of the output; repeat for more. [default: every stack]")]
+ChangedOption = Annotated[bool, typer.Option(
+    "--changed", help="Check only the stacks whose inputs differ from the last run that passed them.")]
+NoCacheOption = Annotated[bool, typer.Option(
+    "--no-cache", help="Re-check every selected stack instead of reusing results whose inputs are unchanged.")]
 
 
 def synth(ctx: typer.Context, stack: StackOption = None, out: OutOption = None, reports: ReportsOption = None,
           no_gates: Annotated[bool, typer.Option("--no-gates", help="Write the stacks without running the gates.")]
-          = False, no_validate: NoValidateOption = False, root: RootOption = None, quiet: QuietOption = False,
-          json_out: JsonOption = False, debug: DebugOption = False) -> int:
+          = False, no_validate: NoValidateOption = False, jobs: JobsOption = None, verbose: VerboseOption = False,
+          root: RootOption = None, quiet: QuietOption = False, json_out: JsonOption = False,
+          debug: DebugOption = False) -> int:
     """Validate, write every stack's Terraform JSON, then run the gates.
 
     The output is written whole or not at all: a failed run leaves the previous one as it was."""
@@ -65,44 +76,41 @@ def synth(ctx: typer.Context, stack: StackOption = None, out: OutOption = None, 
     if reason := unsafe_target(outdir, run.root):
         raise UsageError(f"--out: {shown(outdir)} {reason}")
     specs = select_stacks(lz, stack)
-    write_stacks(run, lz, specs, outdir, partial=bool(stack))
+    write_stacks(run, lz, specs, outdir, partial=bool(stack), jobs=jobs or os.cpu_count() or 1)
     if no_gates:
         return EXIT_OK
-    return gate(run, lz, outdir, reports_folder(run.root, reports), validate=not no_validate)
+    # after `synth --stack` every stack is gated: the cache answers for those the synth left as they were
+    return gate(run, lz, outdir, reports_folder(run.root, reports), validate=not no_validate, verbose=verbose)
 
 
-CheckStackOption = Annotated[list[str] | None, typer.Option(
-    "--stack", metavar="NAME", autocompletion=complete_stacks,
-    help="Check only this stack; repeat for more. [default: every stack in --out]")]
 SpaceliftInputOption = Annotated[Path | None, typer.Option(
     "--spacelift-input", metavar="FILE", show_default=False,
     help="Also write checkov's findings to FILE (relative to the current folder, where a Spacelift run's hooks "
          "run) for Spacelift's plan policies, and exit 0 whatever they are: the policies decide.")]
 
 
-def check(ctx: typer.Context, stack: CheckStackOption = None, out: OutOption = None, reports: ReportsOption = None,
-          no_validate: NoValidateOption = False, spacelift_input: SpaceliftInputOption = None,
-          root: RootOption = None, quiet: QuietOption = False, json_out: JsonOption = False,
-          debug: DebugOption = False) -> int:
-    """Run the gates (checkov, terraform validate) on an existing synth output."""
+def check(ctx: typer.Context, stack: CheckStackOption = None, changed: ChangedOption = False,
+          no_cache: NoCacheOption = False, out: OutOption = None, reports: ReportsOption = None,
+          no_validate: NoValidateOption = False, verbose: VerboseOption = False,
+          spacelift_input: SpaceliftInputOption = None, root: RootOption = None,
+          quiet: QuietOption = False, json_out: JsonOption = False, debug: DebugOption = False) -> int:
+    """Run the gates (checkov, terraform validate) on an existing synth output.
+
+    Results are cached beside the output per stack and gate, under a hash of everything they depend on (the
+    stack, its sources, the checks, the tools): a stack whose inputs did not change is not checked again."""
     run = run_of(ctx).begin("check", root=root, quiet=quiet, json_out=json_out, debug=debug)
     lz = run.load()
     outdir = output_folder(run.root, out)
     if not (outdir / "manifest.json").is_file():
         raise ConfigError([Problem(shown(outdir), 0, "", "holds no synthesized stacks; run synth first")])
-    only = {spec.name for spec in select_stacks(lz, stack)} if stack else None
-    missing = sorted((only or set()) - set(stack_folders(outdir)))
-    if missing:
-        # A stack checked by absence would pass every check: Spacelift's plan policies would see no finding.
-        raise ConfigError([Problem(shown(outdir), 0, "", f"holds no stack '{name}'; synthesize it first "
-                                   f"(synth --stack {name})") for name in missing])
     if spacelift_input is not None and not spacelift_input.is_absolute():
         spacelift_input = Path.cwd() / spacelift_input
-    return gate(run, lz, outdir, reports_folder(run.root, reports), validate=not no_validate, only=only,
-                spacelift_input=spacelift_input)
+    return gate(run, lz, outdir, reports_folder(run.root, reports), validate=not no_validate, stacks=stack or (),
+                changed=changed, use_cache=not no_cache, verbose=verbose, spacelift_input=spacelift_input)
 
 
-def write_stacks(run: Run, lz: LandingZone, specs: Sequence[StackSpec], outdir: Path, *, partial: bool) -> None:
+def write_stacks(run: Run, lz: LandingZone, specs: Sequence[StackSpec], outdir: Path, *, partial: bool,
+                 jobs: int = 1) -> None:
     """Every stack into a fresh output; or (`partial`) only `specs`, exchanged in the existing output, whose other
     stacks and documents stay byte for byte as they were."""
     from landingzone.stacks.synth import load_bindings, synthesize
@@ -112,8 +120,9 @@ def write_stacks(run: Run, lz: LandingZone, specs: Sequence[StackSpec], outdir: 
         ui.say("landingzone: no config/delivery.yaml: every stack keeps local state, and there is no bootstrap "
                "stack (state bucket, deployer roles)")
     with ui.timed("synth"):
-        with ui.timed("import"), ui.progress("loading the CDKTF bindings"):
-            load_bindings()
+        if min(jobs, len(specs)) == 1:  # worker processes import the bindings themselves
+            with ui.timed("import"), ui.progress("loading the CDKTF bindings"):
+                load_bindings()
         with (staged_update if partial else staged)(outdir) as stage, \
                 ui.progress("building stacks", len(specs)) as steps:
             def built(name: str) -> None:
@@ -121,9 +130,10 @@ def write_stacks(run: Run, lz: LandingZone, specs: Sequence[StackSpec], outdir: 
                 if steps.done == len(specs):
                     steps.describe(f"writing {len(specs)} stack{'s' * (len(specs) != 1)}")
 
-            synthesize(lz, specs, stage, documents=not partial, built=built)
+            synthesize(lz, specs, stage, documents=not partial, jobs=jobs, built=built)
             summaries = [s for s in summarize(stage) if not partial or s.name in {spec.name for spec in specs}]
     kept = " (every other stack and document as it was)" if partial else ""
+    kept += f" with {min(jobs, len(specs))} workers" if min(jobs, len(specs)) > 1 else ""
     ui.say(f"landingzone: synthesized {len(summaries)} stack{'s' * (len(summaries) != 1)} into {shown(outdir)}{kept} "
            f"in {ui.timings['synth']:.1f} s")
     accounts = {spec.name: spec.account for spec in specs}
@@ -142,34 +152,42 @@ def write_stacks(run: Run, lz: LandingZone, specs: Sequence[StackSpec], outdir: 
                    "with this change")
 
 
-def gate(run: Run, lz: LandingZone, outdir: Path, reports_dir: Path, *, validate: bool,
-         only: set[str] | None = None, spacelift_input: Path | None = None) -> int:
-    """The gates on `outdir` (`only` those stacks): counts per gate, the findings, the reports written; 1 when any
-    finding fails. With `spacelift_input`, checkov's findings are written there for Spacelift's plan policies,
-    which then decide the run: the command succeeds whatever they are."""
+def gate(run: Run, lz: LandingZone, outdir: Path, reports_dir: Path, *, validate: bool, stacks: Sequence[str] = (),
+         changed: bool = False, use_cache: bool = True, verbose: bool = False,
+         spacelift_input: Path | None = None) -> int:
+    """The gates on `outdir`: counts per gate and check, the findings that need action (all with `verbose`), the
+    reports written; 1 when any finding fails. With `spacelift_input`, checkov's findings are written there for
+    Spacelift's plan policies, which then decide the run: the command succeeds whatever they are."""
     from landingzone.gates.reports import write_reports
-    from landingzone.gates.runner import run_gates
+    from landingzone.gates.runner import require_tools, run_gates
     from landingzone.gates.spacelift_input import write_spacelift_input
 
     ui = run.ui
-    folders = {name: folder for name, folder in stack_folders(outdir).items() if only is None or name in only}
+    require_tools(validate=validate)
+    folders = stack_folders(outdir)
+    named = [name for name in folders if not stacks or name in stacks]
     unchecked = {spec.name for spec in stack_specs(lz) if not spec.validate}
-    total_steps = len(folders) + (len([name for name in folders if name not in unchecked]) if validate else 0)
+    total_steps = len(named) + (len([name for name in named if name not in unchecked]) if validate else 0)
     what = "checkov and terraform validate" if validate else "checkov"
-    with ui.timed("gates"), ui.progress(f"gates: {what} on {len(folders)} stacks", total_steps) as steps:
-        reports = run_gates(lz, outdir, validate=validate, only=only, progress=lambda gate, stack: steps.advance(
-            f"{gate}: {stack}"))
+    with ui.timed("gates"), ui.progress(f"gates: {what} on {len(named)} stacks", total_steps) as steps:
+        gated = run_gates(lz, outdir, validate=validate, stacks=stacks, changed=changed, use_cache=use_cache,
+                          progress=lambda gate, stack: steps.advance(f"{gate}: {stack}"))
+    reports, total = gated.reports, gated.total
     if spacelift_input is not None:
-        write_spacelift_input(spacelift_input, reports["checkov"], sorted(folders))
-    total = sum(reports.values(), GateReport(()))
+        write_spacelift_input(spacelift_input, reports["checkov"], list(gated.stacks))
     sarif, junit = write_reports(total, reports_dir)
-    ui.say(f"landingzone: gates on {shown(outdir)} in {ui.timings['gates']:.1f} s")
+    scope = f"{len(gated.stacks)} stack{'s' * (len(gated.stacks) != 1)}" + (" selected" if gated.partial else "")
+    ui.say(f"landingzone: gates on {shown(outdir)} ({scope}) in {ui.timings['gates']:.1f} s")
     if not run.quiet:
-        ui.lines(gate_summary(reports), header=False)
-    shown_findings = total.failed if run.quiet else total.findings
-    if shown_findings:
-        ui.lines(findings_table(shown_findings))
-    ui.record("gates", {name: {"checks_run": r.checks_run, "failed": len(r.failed)} for name, r in reports.items()})
+        ui.lines(gate_summary(reports, gated.cached, gated.seconds), header=False)
+        ui.lines(check_counts(total.findings))
+    to_show, left_out = findings_to_show(total.failed if run.quiet else total.findings, verbose)
+    if to_show:
+        ui.lines(findings_table(to_show))
+    if left_out:
+        ui.say(f"  ... and {left_out} more; every finding is in {shown(sarif)} and with --verbose")
+    ui.record("gates", {name: {"checks_run": r.checks_run, "failed": len(r.failed), "cached": gated.cached.get(name, 0)}
+                        for name, r in reports.items()})
     ui.record("findings", [finding_json(f) for f in total.findings])
     ui.record("reports", {"sarif": str(sarif), "junit": str(junit)})
     where = f"reports: {shown(sarif)}, {shown(junit)}"
@@ -182,10 +200,7 @@ def gate(run: Run, lz: LandingZone, outdir: Path, reports_dir: Path, *, validate
         ui.say(f"landingzone: gates passed; {where}")
         return EXIT_OK
     ui.error(f"gates FAILED ({len(total.failed)} unsuppressed); {where}")
-    missing = [f for f in total.failed if f.check_id in MISSING_TOOL_CHECKS]
-    for finding in missing:
-        ui.error(f"{finding.gate}: {finding.message}")
-    return EXIT_ENVIRONMENT if missing else EXIT_FAILED
+    return EXIT_FAILED
 
 
 def finding_json(finding: Finding) -> dict[str, str]:

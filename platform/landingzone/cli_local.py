@@ -123,8 +123,8 @@ def _up(run: Run, lz: LandingZone, specs: Sequence[StackSpec], workers: int | No
     ui.say(f"the local AWS keeps running: AWS_ENDPOINT_URL={result.endpoint} aws organizations list-accounts; "
            f"`landingzone down --local` removes it; report: {report}")
     if result.interrupted:
-        ui.error("interrupted: running stacks were stopped cleanly and the rest not attempted; "
-                 "`landingzone up --local` continues from here")
+        ui.error("interrupted: the stacks that were running finished or were stopped, the rest were not "
+                 "attempted; `landingzone up --local` continues from here")
         return EXIT_INTERRUPTED
     return EXIT_OK if result.ok else EXIT_FAILED
 

@@ -50,12 +50,11 @@ class DeliverySteps:
         self._lock = threading.Lock()
 
     def apply(self, name: str) -> StackRun:
-        """Apply `name`, the bootstrap stack first on local state and then moved into its bucket."""
+        """Apply `name`, the bootstrap stack first on local state and then moved into its bucket. Its inputs are
+        already written: `inputs_for` runs before every apply, since they are part of the stack's fingerprint."""
         folder = self._dir / name
         if name == BOOTSTRAP and not (folder / _MIGRATED).is_file():
             return self._first_bootstrap(folder)
-        if name != ORG:
-            self._write_inputs(folder)
         run = self._stacks.apply(name)
         if run.ok and name == ORG:
             with self._lock:

@@ -60,7 +60,7 @@ def up(lz: LandingZone, specs: Sequence[StackSpec], project: Path, *, workers: i
         names = [spec.name for spec in chosen]
         ids = _local_ids(lz, LocalClients(lz, local.endpoint))
         result = UpResult(local.endpoint, left_out + write_local_stacks(lz, workspace, names, local.endpoint, ids=ids))
-        _deploy(lz, chosen, workspace, local, result, workers=workers, progress=progress)
+        _deploy(lz, chosen, workspace, local, result, workers=workers, progress=progress, say=say)
     return result
 
 
@@ -108,11 +108,13 @@ class Applied:
 def apply_stacks(workspace: Workspace, local: server.LocalAws, graph: Mapping[str, Sequence[str]], *,
                  workers: int, progress: Progress | None = None, children: Children | None = None,
                  before: Callable[[str], None] | None = None,
-                 apply_one: Callable[[StackTerraform, str], StackRun] | None = None) -> Applied:
+                 apply_one: Callable[[StackTerraform, str], StackRun] | None = None,
+                 say: Say = lambda _text: None) -> Applied:
     """Apply every stack folder of `graph` in dependency order, as `up --local` does.
 
     A stack applied before from exactly the same input is not applied again ("unchanged"), so a re-run after a
-    failure or an interrupt applies only what is missing. SIGINT/SIGTERM stop it cleanly (see processes.py).
+    failure or an interrupt applies only what is missing. SIGINT/SIGTERM stop it cleanly (see processes.py), and
+    `say` tells the user how.
     `before(name)` runs first (it may write the stack's inputs), then the stack is applied with `apply_one`
     (default: a plain `terraform apply`).
     """
@@ -131,15 +133,15 @@ def apply_stacks(workspace: Workspace, local: server.LocalAws, graph: Mapping[st
             record_applied(folder)
         return run
 
-    with stop_on_interrupt(children):
-        runs = run_in_order(graph, apply, workers=workers, progress=progress, stop=lambda: children.stopping)
+    with stop_on_interrupt(children, say=say):
+        runs = run_in_order(graph, apply, workers=workers, progress=progress, stop=lambda: children.interrupted)
     lost = "" if children.stopping or local.alive() else (
         f"the local AWS (pid {local.pid}) stopped during the run; see {workspace.root / 'server.log'}")
-    return Applied(runs, children.stopping, lost)
+    return Applied(runs, children.interrupted, lost)
 
 
 def _deploy(lz: LandingZone, chosen: Sequence[StackSpec], workspace: Workspace, local: server.LocalAws,
-            result: UpResult, *, workers: int, progress: Progress) -> None:
+            result: UpResult, *, workers: int, progress: Progress, say: Say) -> None:
     terraform = workspace.terraform()
     # The run's ID reaches each provider's session name (`<stack>@<run>`), as Spacelift's TF_VAR_spacelift_run_id does.
     children = Children(replace(terraform, env={**terraform.env, f"TF_VAR_{RUN_ID}": _run_id()}))
@@ -156,18 +158,18 @@ def _deploy(lz: LandingZone, chosen: Sequence[StackSpec], workspace: Workspace, 
 
     applied = apply_stacks(workspace, local, {spec.name: spec.depends_on for spec in chosen}, workers=workers,
                            progress=progress, children=children, before=before,
-                           apply_one=(lambda _stacks, name: steps.apply(name)) if steps else None)
+                           apply_one=(lambda _stacks, name: steps.apply(name)) if steps else None, say=say)
     result.applied, result.interrupted, result.server_lost = applied.runs, applied.interrupted, applied.server_lost
     if result.interrupted or result.server_lost or not all(run.ok for run in result.applied.values()):
         return
     stacks = StackTerraform(children, workspace.stacks_dir)
     # Verification reads with boto3 while Terraform re-plans: neither changes anything.
-    with stop_on_interrupt(children), ThreadPoolExecutor(max_workers=1) as pool:
+    with stop_on_interrupt(children, say=say), ThreadPoolExecutor(max_workers=1) as pool:
         checks = pool.submit(verify, lz, clients, chosen, stacks.state, workspace.local_stack)
         result.replanned = run_in_order({spec.name: () for spec in chosen}, stacks.plan, workers=workers,
-                                        stop=lambda: children.stopping)
+                                        stop=lambda: children.interrupted)
         result.checks = checks.result()
-    result.interrupted = children.stopping
+    result.interrupted = children.interrupted
 
 
 @dataclass(frozen=True)
