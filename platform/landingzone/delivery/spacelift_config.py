@@ -34,6 +34,7 @@ WORKDIR = ".spacelift/workdir"
 REPOSITORY_ROOT = "../.."  # the repository's root, seen from WORKDIR
 STACK_ID = "TF_VAR_spacelift_stack_id"
 CHECKOV_INPUT = "checkov.custom.spacelift.json"
+INSTALL_HOOK = f"python3 -m pip install --quiet --no-deps {REPOSITORY_ROOT}"
 # The project root holds no code, so Spacelift's push handling would never see a change affect a stack: these are
 # the files a stack is made from.
 TRIGGER_GLOBS = ("accounts/**", "config/**", "modules/**", "platform/**", "policies/**", ".spacelift/**",
@@ -50,7 +51,7 @@ def before_init() -> list[str]:
     # --out is relative to --root; --spacelift-input to the project root, where Spacelift looks for it
     landingzone = f"python3 -m landingzone {{}} --root {REPOSITORY_ROOT}"
     return [
-        f"python3 -m pip install --quiet --no-deps {REPOSITORY_ROOT}",
+        INSTALL_HOOK,
         f"{landingzone.format('synth')} --out cdktf.out --stack {stack} --no-gates",
         f'cp -R "{REPOSITORY_ROOT}/cdktf.out/stacks/${STACK_ID}/." .',
         f"{landingzone.format('check')} --out cdktf.out --stack {stack} --no-validate "

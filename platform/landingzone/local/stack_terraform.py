@@ -32,7 +32,15 @@ class StackTerraform:
         started = time.perf_counter()
         if (failure := self._init(name, started)) is not None:
             return failure
-        result = self._locked(name, "apply", "-auto-approve", "-input=false", "-no-color")
+        return self._applied(name, started, "-auto-approve")
+
+    def apply_plan(self, name: str, started: float | None = None) -> StackRun:
+        """Apply exactly the plan that `plan` saved in `local.plan`, as a Spacelift run applies the plan its policies
+        passed (Terraform refuses it when the state moved since)."""
+        return self._applied(name, time.perf_counter() if started is None else started, PLAN_FILE)
+
+    def _applied(self, name: str, started: float, *args: str) -> StackRun:
+        result = self._locked(name, "apply", "-input=false", "-no-color", *args)
         # Kept beside the state: the report shows only errors, the log shows every resource and its time.
         (self._stacks / name / "apply.log").write_text(result.stdout + result.stderr)
         seconds = time.perf_counter() - started
