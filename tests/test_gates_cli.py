@@ -110,4 +110,4 @@ def test_check_gates_only_the_named_stacks_and_with_changed_only_those_changed(p
     assert "checkov: " in shown and "(0 stacks from the cache" in shown
     assert "terraform validate: 1 stacks run, 0 failed (0 stacks from the cache" in shown
     assert main([*check[:5], "--stack", "orgg"]) == EXIT_USAGE
-    assert "'orgg' is not a stack of the synthesized output (15 stacks); did you mean 'org'" in capsys.readouterr().err
+    assert "'orgg' is not a stack of the synthesized output (16 stacks); did you mean 'org'" in capsys.readouterr().err

@@ -146,13 +146,24 @@ def test_each_segment_has_its_table_and_the_hub_attachment_routes_to_what_its_se
 
 
 def test_every_account_has_the_deployer_role_trusted_by_exactly_the_configured_principals(deployed: Deployed) -> None:
+    """The runner principals unconditioned; Spacelift's AWS account only for the configured Spacelift account's
+    external IDs; the account's own root only for the role's own sessions (the providers of a run assume it again)."""
     lz = deployed.lz
-    assert lz.delivery is not None
+    assert lz.delivery is not None and lz.delivery.spacelift is not None
+    spacelift = lz.delivery.spacelift
+    ids = deployed.clients.account_ids()
     for account in lz.accounts:
         role = deployed.clients.account(account.name, "iam").get_role(RoleName=lz.deployer_role)["Role"]
-        trusted = {p for s in role["AssumeRolePolicyDocument"]["Statement"] if s["Effect"] == "Allow"
+        own = f"arn:aws:iam::{ids[account.name]}"
+        trusted = {(p, json.dumps(s.get("Condition"), sort_keys=True))
+                   for s in role["AssumeRolePolicyDocument"]["Statement"] if s["Effect"] == "Allow"
                    for p in _list(s["Principal"]["AWS"])}
-        assert trusted == set(lz.delivery.deployer.trusted_principals), account.name
+        assert trusted == {
+            *((p, "null") for p in lz.delivery.deployer.trusted_principals),
+            (f"arn:aws:iam::{spacelift.aws_integration.spacelift_aws_account}:root",
+             json.dumps({"StringLike": {"sts:ExternalId": f"{spacelift.account}@*"}})),
+            (f"{own}:root", json.dumps({"ArnEquals": {"aws:PrincipalArn": f"{own}:role/{lz.deployer_role}"}})),
+        }, account.name
         assert role["MaxSessionDuration"] == lz.delivery.deployer.max_session_hours * 3600, account.name
 
 

@@ -27,8 +27,10 @@ def test_committed_file_is_what_synth_writes(example) -> None:
 
 def test_a_stale_file_is_rewritten_and_an_unchanged_one_left_alone(project: Path) -> None:
     lz = load_landing_zone(project)
-    assert write(lz, stack_specs(lz)) is True
     path = project / CONFIG_FILE
+    path.write_text(path.read_text().replace("project_root: .spacelift/workdir", "project_root: elsewhere"))
+    assert write(lz, stack_specs(lz)) is True
+    assert path.read_text() == (PROJECT / CONFIG_FILE).read_text()
     before = path.stat().st_mtime_ns
     assert write(lz, stack_specs(lz)) is False and path.stat().st_mtime_ns == before
     delivery = project / "config" / "delivery.yaml"

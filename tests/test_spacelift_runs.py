@@ -21,7 +21,7 @@ from landingzone.gates.plan_policies import evaluate_all, policy_input
 from landingzone.gates.terraform import Terraform
 from landingzone.local.processes import Children
 from landingzone.local.runner import FAILED
-from landingzone.local.spacelift_runs import HOOKS_LOG, SpaceliftRuns, check_committed
+from landingzone.local.spacelift_runs import HOOKS_LOG, AdminView, SpaceliftRuns, check_committed
 from landingzone.topology import stack_specs
 
 PLANS = Path(__file__).parent / "fixtures" / "plans"
@@ -42,8 +42,9 @@ def _denials(plan: dict, folder: Path, stack: str = "baseline-dev") -> dict[str,
 def test_the_input_holds_the_plan_the_stack_and_every_custom_file(tmp_path: Path) -> None:
     folder = _custom(tmp_path, decommission={"allow": ["aws_kms_key.*"]}, checkov=CLEAN_CHECKOV)
     (folder / "cdk.tf.json").write_text("{}")
-    given = policy_input("baseline-dev", "run-1", {"resource_changes": []}, folder)
-    assert given == {"spacelift": {"stack": {"id": "baseline-dev", "name": "baseline-dev"},
+    given = policy_input("baseline-dev", "run-1", {"resource_changes": []}, folder, ("account:dev", "landingzone"))
+    assert given == {"spacelift": {"stack": {"id": "baseline-dev", "name": "baseline-dev",
+                                             "labels": ["account:dev", "landingzone"]},
                                    "run": {"id": "run-1", "type": "TRACKED"}},
                      "terraform": {"resource_changes": []},
                      "third_party_metadata": {"custom": {"decommission": {"allow": ["aws_kms_key.*"]},
@@ -83,6 +84,16 @@ def test_up_refuses_a_missing_or_stale_runtime_configuration(project: Path, chan
     [problem] = raised.value.problems
     assert (problem.file, problem.message) == (".spacelift/config.yml", f"{why}; run `landingzone synth` and "
                                                "commit the file it writes (Spacelift runs read it from the repository)")
+
+
+def test_the_admin_stack_gives_each_stack_its_labels_and_routes_its_inputs() -> None:
+    """Read from the admin stack as synthesized (its golden copy): what Spacelift would hold after applying it."""
+    admin = AdminView.read(Path(__file__).parent / "golden" / "admin.cdk.tf.json")
+    assert admin.labels["baseline-dev"] == ("account:dev", "landingzone", "team:platform")
+    assert "protected" in admin.labels["org"]
+    assert admin.references["baseline-dev"]["account_id_dev"] == ("org", "account_id_dev")
+    assert set(admin.references) >= {"identity", "network", "security", "baseline-dev"}
+    assert all(stack == "org" for routes in admin.references.values() for stack, _ in routes.values())
 
 
 def _runs(project: Path, hooks: list[str], synthesized: Path) -> SpaceliftRuns:

@@ -1,16 +1,17 @@
 """Spacelift's plan policies (`policies/spacelift/*.rego`), evaluated in-process with regopy on the input a
 Spacelift plan policy receives, so a local run is stopped by exactly the rules a Spacelift run is.
 
-The input (Spacelift's documented shape, the parts our policies read): `spacelift.stack` and `spacelift.run`,
-`terraform` (the plan as `terraform show -json` prints it) and `third_party_metadata.custom.<name>`, one entry per
-`<name>.custom.spacelift.json` file the run's hooks left in the project root. Each policy is evaluated alone, as
-Spacelift does (two policies' `deny` rules would otherwise merge in one query).
+The input (Spacelift's documented shape, the parts our policies read): `spacelift.stack` (with its labels) and
+`spacelift.run`, `terraform` (the plan as `terraform show -json` prints it) and
+`third_party_metadata.custom.<name>`, one entry per `<name>.custom.spacelift.json` file the run's hooks left in the
+project root. Each policy is evaluated alone, as Spacelift does (two policies' `deny` rules would otherwise merge in
+one query).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,11 +32,14 @@ def plan_policies(root: Path) -> list[Path]:
     return sorted(p for p in (root / POLICY_DIR).glob("*.rego") if not p.stem.endswith("_test"))
 
 
-def policy_input(stack: str, run_id: str, plan: Mapping[str, Any], project_root: Path) -> dict[str, Any]:
-    """What Spacelift hands a plan policy for a tracked run of `stack` whose hooks ran in `project_root`."""
+def policy_input(stack: str, run_id: str, plan: Mapping[str, Any], project_root: Path,
+                 labels: Sequence[str] = ()) -> dict[str, Any]:
+    """What Spacelift hands a plan policy for a tracked run of `stack` (with its `labels`) whose hooks ran in
+    `project_root`."""
     custom = {path.name[: -len(CUSTOM_SUFFIX)]: json.loads(path.read_text())
               for path in sorted(project_root.glob(f"*{CUSTOM_SUFFIX}"))}
-    return {"spacelift": {"stack": {"id": stack, "name": stack}, "run": {"id": run_id, "type": "TRACKED"}},
+    return {"spacelift": {"stack": {"id": stack, "name": stack, "labels": list(labels)},
+                          "run": {"id": run_id, "type": "TRACKED"}},
             "terraform": dict(plan), "third_party_metadata": {"custom": custom}}
 
 

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import fnmatch
 import importlib.metadata
+import json
 import os
 import shlex
 import shutil
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from landingzone.config import LandingZone
@@ -59,13 +61,42 @@ def check_committed(lz: LandingZone, specs: Sequence[StackSpec]) -> None:
                                "commit the file it writes (Spacelift runs read it from the repository)")])
 
 
+@dataclass(frozen=True)
+class AdminView:
+    """What the synthesized admin stack says of the Spacelift stacks, read as Spacelift would apply it: each stack's
+    labels, and each stack's inputs as its dependency references route them (variable → (stack, output))."""
+
+    labels: Mapping[str, tuple[str, ...]]
+    references: Mapping[str, Mapping[str, tuple[str, str]]]
+
+    @classmethod
+    def read(cls, admin_stack: Path) -> AdminView:
+        resources = json.loads(admin_stack.read_text()).get("resource", {})
+        slug = {key: body["slug"] for key, body in resources.get("spacelift_stack", {}).items()}
+        edges = {key: (slug[_key_of(body["stack_id"])], slug[_key_of(body["depends_on_stack_id"])])
+                 for key, body in resources.get("spacelift_stack_dependency", {}).items()}
+        references: dict[str, dict[str, tuple[str, str]]] = {}
+        for body in resources.get("spacelift_stack_dependency_reference", {}).values():
+            stack, needed = edges[_key_of(body["stack_dependency_id"])]
+            variable = body["input_name"].removeprefix("TF_VAR_")
+            references.setdefault(stack, {})[variable] = (needed, body["output_name"])
+        stacks = resources.get("spacelift_stack", {})
+        return cls({slug[key]: tuple(body.get("labels", ())) for key, body in stacks.items()}, references)
+
+
+def _key_of(reference: str) -> str:
+    """`k` of a Terraform reference `${type.k.id}`."""
+    return reference.removeprefix("${").removesuffix("}").split(".")[1]
+
+
 class SpaceliftRuns(StackTerraform):
     """`apply` as the module describes; every other action is plain Terraform on the local copy."""
 
     def __init__(self, children: Children, stacks_dir: Path, *, project: Path, runs_dir: Path,
-                 synthesized: Path, run_id: str) -> None:
+                 synthesized: Path, run_id: str, admin: AdminView | None = None) -> None:
         super().__init__(children, stacks_dir, stale_locks_are_ours=True)
         self._project, self._runs, self._synthesized, self._run_id = project, runs_dir, synthesized, run_id
+        self._admin = admin or AdminView({}, {})
         self._python = _runner_python(runs_dir)
 
     def apply(self, name: str) -> StackRun:
@@ -79,8 +110,9 @@ class SpaceliftRuns(StackTerraform):
         planned, plan = self.plan_and_show(name)
         if not planned.ok and planned.status != CHANGED:
             return planned
-        verdicts = evaluate_all(self._project, policy_input(name, self._run_id, plan or self.show_plan(name),
-                                                            workdir))
+        given = policy_input(name, self._run_id, plan or self.show_plan(name), workdir,
+                             self._admin.labels.get(name, ()))
+        verdicts = evaluate_all(self._project, given)
         (self._runs / name / "policies.log").write_text("".join(
             f"{v.policy}: {'deny' if v.deny else 'pass'}\n" + "".join(f"  deny: {m}\n" for m in v.deny)
             + "".join(f"  warn: {m}\n" for m in v.warn) for v in verdicts))
