@@ -52,7 +52,7 @@ def test_synth_py_writes_org_stack_and_manifest(project: Path) -> None:
     assert progress[0] == "landingzone: loading the CDKTF bindings..."
     assert re.fullmatch(r"landingzone: loading the CDKTF bindings: \d+\.\d s", progress[1])
     assert progress[2:5] == ["landingzone: building stacks (16)...", "  bootstrap (1/16)", "  org (2/16)"]
-    assert progress[-2:] == ["  meeting-recorder-staging (16/16)", "landingzone: writing 16 stacks..."]
+    assert progress[-2:] == ["  admin (16/16)", "landingzone: writing 16 stacks..."]
 
 
 def test_broken_manifest_exits_2_and_leaves_output_untouched(project: Path, capsys, example_synth: Path) -> None:
