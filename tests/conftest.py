@@ -17,7 +17,7 @@ from landingzone.config import LandingZone, load_landing_zone
 from landingzone.gates.terraform import Terraform, TerraformUnavailable, find_terraform
 
 PROJECT = Path(__file__).resolve().parents[1]
-PROJECT_PARTS = ("config", "accounts", "policies")
+PROJECT_PARTS = ("config", "accounts", "policies", ".spacelift")
 
 
 def copy_example(dest: Path) -> Path:

@@ -34,7 +34,7 @@ def test_list_prints_what_the_model_holds(project: Path) -> None:
     assert rows[4] == ["prod", "Workloads/Prod", "prod", "aws-prod@acme-corp.example", "10.20.0.0/16", "prod",
                        "meeting-recorder", "accounts/prod.yaml"]
     names = landingzone("list", "stacks", "--quiet", "--root", str(project)).stdout.split()
-    assert names[:2] == ["bootstrap", "org"] and len(names) == 15
+    assert names[:2] == ["bootstrap", "org"] and len(names) == 16  # admin (Spacelift) included
     ous = json.loads(landingzone("--json", "list", "ous", "--root", str(project)).stdout)["ous"]
     assert ous[0] == {"path": "Root", "accounts": ["management"], "scps": []}
     assert {"path": "Workloads", "accounts": [], "scps": ["deny-unapproved-regions", "protect-s3-public-access",

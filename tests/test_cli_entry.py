@@ -91,7 +91,7 @@ def test_a_stack_name_that_is_no_stack_is_a_usage_error_with_did_you_mean(projec
     result = landingzone("plan-check", str(plan), "--stack", "netwrk", "--root", str(project))
     assert result.returncode == 3
     assert result.stderr.startswith("landingzone: --stack: 'netwrk' is not a stack of this landing zone (known: "
-                                    "baseline-dev, ")
+                                    "admin, baseline-dev, ")
     assert result.stderr.rstrip().endswith("security); did you mean 'network'?")
 
 

@@ -33,13 +33,14 @@ def test_check_passes_on_the_example_and_writes_reports(project: Path, example_s
     assert sorted({r["ruleId"] for r in results}) == [
         "CKV2_AWS_48", "CKV2_AWS_62", "CKV_AWS_116", "CKV_AWS_119", "CKV_AWS_144", "CKV_AWS_145", "CKV_AWS_252",
         "CKV_AWS_258", "CKV_AWS_272", "CKV_AWS_274", "CKV_AWS_285", "CKV_AWS_301", "CKV_AWS_338", "CKV_AWS_61",
-        "CKV_LZ_3"]
+        "CKV_AWS_70", "CKV_LZ_3"]
     # AdminAccess; per baseline: AdminRole, boundary, recorder; security: 6; per meeting recorder: 15 (4 log
     # groups, 2 functions twice, the two buckets' logging and replication findings, the URL and its permission,
     # the state machine), and staging's AWS-managed table key; the management account's three human roles, whose
     # literal account ID lets checkov read their (condition-limited) root trust; bootstrap: the deployer's
-    # AdministratorAccess, and the state and access-log buckets' events, replication and (logs) SSE-S3
-    assert len(results) == 1 + 7 * 3 + 6 + 2 * 15 + 1 + 3 + 6
+    # AdministratorAccess, and the state and access-log buckets' events, replication and (logs) SSE-S3, and with
+    # Spacelift the deployer's condition-limited trust of its own account and the state policy's deployer statements
+    assert len(results) == 1 + 7 * 3 + 6 + 2 * 15 + 1 + 3 + 6 + 2
     junit = ET.parse(project / "reports" / "gates.junit.xml").getroot()
     assert (junit.tag, junit.get("failures")) == ("testsuites", "0")
 
@@ -109,4 +110,4 @@ def test_check_gates_only_the_named_stacks_and_with_changed_only_those_changed(p
     assert "checkov: " in shown and "(0 stacks from the cache" in shown
     assert "terraform validate: 1 stacks run, 0 failed (0 stacks from the cache" in shown
     assert main([*check[:5], "--stack", "orgg"]) == EXIT_USAGE
-    assert "'orgg' is not a stack of the synthesized output (15 stacks); did you mean 'org'" in capsys.readouterr().err
+    assert "'orgg' is not a stack of the synthesized output (16 stacks); did you mean 'org'" in capsys.readouterr().err

@@ -33,14 +33,14 @@ def test_synth_py_writes_org_stack_and_manifest(project: Path) -> None:
     assert (project / "cdktf.out" / "manifest.json").is_file()
     lines = result.stdout.splitlines()
     assert lines[0].startswith("landingzone: project: 7 accounts, 5 OUs, 5 SCPs valid (")
-    assert lines[1].startswith("landingzone: synthesized 15 stacks into cdktf.out in ")
+    assert lines[1].startswith("landingzone: synthesized 16 stacks into cdktf.out in ")
     assert lines[2].split() == ["stack", "account", "resources", "imports"]
-    assert [line.split()[:2] for line in lines[3:18]] == [
+    assert [line.split()[:2] for line in lines[3:19]] == [["admin", "management"],
         *([f"baseline-{a}", a] for a in ("dev", "log-archive", "management", "prod", "security", "shared-services",
                                           "staging")), ["bootstrap", "management"], ["entra", "entra-tenant"],
         ["identity", "management"], ["meeting-recorder-prod", "prod"], ["meeting-recorder-staging", "staging"],
         ["network", "shared-services"], ["org", "management"], ["security", "security"]]
-    assert [line.split() for line in lines[10:17]] == [["bootstrap", "management", "21", "0"],
+    assert [line.split() for line in lines[11:18]] == [["bootstrap", "management", "21", "0"],
                                                        ["entra", "entra-tenant", "7", "0"],
                                                        ["identity", "management", "32", "0"],
                                                        ["meeting-recorder-prod", "prod", "63", "0"],
@@ -51,8 +51,8 @@ def test_synth_py_writes_org_stack_and_manifest(project: Path) -> None:
     progress = result.stderr.splitlines()
     assert progress[0] == "landingzone: loading the CDKTF bindings..."
     assert re.fullmatch(r"landingzone: loading the CDKTF bindings: \d+\.\d s", progress[1])
-    assert progress[2:5] == ["landingzone: building stacks (15)...", "  bootstrap (1/15)", "  org (2/15)"]
-    assert progress[-2:] == ["  meeting-recorder-staging (15/15)", "landingzone: writing 15 stacks..."]
+    assert progress[2:5] == ["landingzone: building stacks (16)...", "  bootstrap (1/16)", "  org (2/16)"]
+    assert progress[-2:] == ["  admin (16/16)", "landingzone: writing 16 stacks..."]
 
 
 def test_broken_manifest_exits_2_and_leaves_output_untouched(project: Path, capsys, example_synth: Path) -> None:
@@ -99,7 +99,7 @@ def test_broken_suppressions_are_found_before_anything_is_written(project: Path,
         file.write("  - check: CKV_AWS_18\n    resource: 'org:*'\n    reason: too short\n    owner: me\n")
     assert main(["synth", "--root", str(project)]) == EXIT_CONFIG
     assert capsys.readouterr().err.splitlines() == [
-        "policies/checkov/suppressions.yaml:160: suppressions[23].reason: 'too short' is 9 characters long; at least "
+        "policies/checkov/suppressions.yaml:175: suppressions[25].reason: 'too short' is 9 characters long; at least "
         "20 are needed",
         "landingzone: 1 problem in the configuration; nothing was written"]
     assert tree(out) == before
@@ -145,7 +145,7 @@ def test_one_stack_on_demand_and_unknown_stack(project: Path, capsys) -> None:
     assert main(["synth", "--root", str(project), "--stack", "org", "--no-gates"]) == 0
     assert main(["synth", "--root", str(project), "--stack", "network-typo", "--no-gates"]) == EXIT_USAGE
     err = capsys.readouterr().err
-    assert ("--stack: 'network-typo' is not a stack of this landing zone (known: baseline-dev, "
+    assert ("--stack: 'network-typo' is not a stack of this landing zone (known: admin, baseline-dev, "
             "baseline-log-archive, baseline-management, ") in err
 
 

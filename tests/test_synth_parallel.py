@@ -25,7 +25,7 @@ def test_two_workers_write_the_serial_synths_bytes(example_synth: Path, tmp_path
     printed = capsys.readouterr()
     assert " with 2 workers in " in printed.out
     # each stack's progress line comes from the worker that built it, in whatever order they finish
-    built = [line.split()[0] for line in printed.err.splitlines() if line.startswith("  ") and "/15)" in line]
+    built = [line.split()[0] for line in printed.err.splitlines() if line.startswith("  ") and "/16)" in line]
     assert sorted(built) == sorted(path.split("/")[1] for path in tree(example_synth) if path.endswith("cdk.tf.json"))
     assert "landingzone: loading the CDKTF bindings..." not in printed.err  # the workers load them, not the parent
     serial, parallel = tree(example_synth), tree(out)

@@ -80,6 +80,7 @@ app.command("schema")(cli_project.schema)
 app.command("docs")(cli_project.docs)
 app.command("up")(cli_local.up)
 app.command("down")(cli_local.down)
+app.command("drift")(cli_local.drift)
 
 
 @cache

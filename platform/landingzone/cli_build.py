@@ -83,9 +83,16 @@ def synth(ctx: typer.Context, stack: StackOption = None, out: OutOption = None, 
     return gate(run, lz, outdir, reports_folder(run.root, reports), validate=not no_validate, verbose=verbose)
 
 
+SpaceliftInputOption = Annotated[Path | None, typer.Option(
+    "--spacelift-input", metavar="FILE", show_default=False,
+    help="Also write checkov's findings to FILE (relative to the current folder, where a Spacelift run's hooks "
+         "run) for Spacelift's plan policies, and exit 0 whatever they are: the policies decide.")]
+
+
 def check(ctx: typer.Context, stack: CheckStackOption = None, changed: ChangedOption = False,
           no_cache: NoCacheOption = False, out: OutOption = None, reports: ReportsOption = None,
-          no_validate: NoValidateOption = False, verbose: VerboseOption = False, root: RootOption = None,
+          no_validate: NoValidateOption = False, verbose: VerboseOption = False,
+          spacelift_input: SpaceliftInputOption = None, root: RootOption = None,
           quiet: QuietOption = False, json_out: JsonOption = False, debug: DebugOption = False) -> int:
     """Run the gates (checkov, terraform validate) on an existing synth output.
 
@@ -96,8 +103,10 @@ def check(ctx: typer.Context, stack: CheckStackOption = None, changed: ChangedOp
     outdir = output_folder(run.root, out)
     if not (outdir / "manifest.json").is_file():
         raise ConfigError([Problem(shown(outdir), 0, "", "holds no synthesized stacks; run synth first")])
+    if spacelift_input is not None and not spacelift_input.is_absolute():
+        spacelift_input = Path.cwd() / spacelift_input
     return gate(run, lz, outdir, reports_folder(run.root, reports), validate=not no_validate, stacks=stack or (),
-                changed=changed, use_cache=not no_cache, verbose=verbose)
+                changed=changed, use_cache=not no_cache, verbose=verbose, spacelift_input=spacelift_input)
 
 
 def write_stacks(run: Run, lz: LandingZone, specs: Sequence[StackSpec], outdir: Path, *, partial: bool,
@@ -135,14 +144,23 @@ def write_stacks(run: Run, lz: LandingZone, specs: Sequence[StackSpec], outdir: 
     ui.record("out", str(outdir))
     ui.record("stacks", [{"name": s.name, "account": accounts.get(s.name, ""), "resources": s.resources,
                           "imports": s.imports} for s in summaries])
+    if not partial and lz.delivery is not None and lz.delivery.spacelift is not None:
+        from landingzone.delivery import spacelift_config
+
+        if spacelift_config.write(lz, specs):
+            ui.say(f"landingzone: wrote {spacelift_config.CONFIG_FILE} (Spacelift's runtime configuration); commit it "
+                   "with this change")
 
 
 def gate(run: Run, lz: LandingZone, outdir: Path, reports_dir: Path, *, validate: bool, stacks: Sequence[str] = (),
-         changed: bool = False, use_cache: bool = True, verbose: bool = False) -> int:
+         changed: bool = False, use_cache: bool = True, verbose: bool = False,
+         spacelift_input: Path | None = None) -> int:
     """The gates on `outdir`: counts per gate and check, the findings that need action (all with `verbose`), the
-    reports written; 1 when any finding fails."""
+    reports written; 1 when any finding fails. With `spacelift_input`, checkov's findings are written there for
+    Spacelift's plan policies, which then decide the run: the command succeeds whatever they are."""
     from landingzone.gates.reports import write_reports
     from landingzone.gates.runner import require_tools, run_gates
+    from landingzone.gates.spacelift_input import write_spacelift_input
 
     ui = run.ui
     require_tools(validate=validate)
@@ -155,6 +173,8 @@ def gate(run: Run, lz: LandingZone, outdir: Path, reports_dir: Path, *, validate
         gated = run_gates(lz, outdir, validate=validate, stacks=stacks, changed=changed, use_cache=use_cache,
                           progress=lambda gate, stack: steps.advance(f"{gate}: {stack}"))
     reports, total = gated.reports, gated.total
+    if spacelift_input is not None:
+        write_spacelift_input(spacelift_input, reports["checkov"], list(gated.stacks))
     sarif, junit = write_reports(total, reports_dir)
     scope = f"{len(gated.stacks)} stack{'s' * (len(gated.stacks) != 1)}" + (" selected" if gated.partial else "")
     ui.say(f"landingzone: gates on {shown(outdir)} ({scope}) in {ui.timings['gates']:.1f} s")
@@ -171,6 +191,11 @@ def gate(run: Run, lz: LandingZone, outdir: Path, reports_dir: Path, *, validate
     ui.record("findings", [finding_json(f) for f in total.findings])
     ui.record("reports", {"sarif": str(sarif), "junit": str(junit)})
     where = f"reports: {shown(sarif)}, {shown(junit)}"
+    if spacelift_input is not None:
+        ui.record("spacelift_input", str(spacelift_input))
+        ui.say(f"landingzone: gates {'passed' if total.ok else f'found {len(total.failed)} unsuppressed'}; checkov's "
+               f"findings written to {shown(spacelift_input)} for the plan policies, which decide the run; {where}")
+        return EXIT_OK
     if total.ok:
         ui.say(f"landingzone: gates passed; {where}")
         return EXIT_OK

@@ -23,11 +23,13 @@ from landingzone.cli_context import (
 from landingzone.cli_format import table
 from landingzone.config import LandingZone
 from landingzone.errors import UsageError
+from landingzone.local.runner import CHANGED, OK
 from landingzone.topology import StackSpec, stack_specs
 
 if TYPE_CHECKING:
     from landingzone.cli_progress import Steps
     from landingzone.local.deploy import UpResult
+    from landingzone.local.drift import DriftResult
     from landingzone.local.runner import StackRun
 
 LocalOption = Annotated[bool, typer.Option(
@@ -56,13 +58,27 @@ def down(ctx: typer.Context, local: LocalOption = False, root: RootOption = None
     return _timed(run, "down", lambda: _down(run))
 
 
+def drift(ctx: typer.Context, local: LocalOption = False,
+          workers: Annotated[int | None, typer.Option("--workers", metavar="N", min=1, show_default=False,
+                                                      help="Stacks planned at once. [default: two per core]")] = None,
+          root: RootOption = None, quiet: QuietOption = False, json_out: JsonOption = False,
+          debug: DebugOption = False) -> int:
+    """Plan every stack deployed on the local AWS again (--local) and list those changed outside Terraform.
+
+    Exit 0 when none drifted, 1 when one did or could not be planned. Reads no configuration: drift compares the
+    local AWS with what was applied, not with the YAML as it is now."""
+    run = run_of(ctx).begin("drift", root=root, quiet=quiet, json_out=json_out, debug=debug)
+    require_local("drift", local)
+    return _timed(run, "drift", lambda: _drift(run, workers), failed="DRIFT FOUND")
+
+
 def require_local(command: str, local: bool) -> None:
     if not local:
         raise UsageError(f"{command}: only --local is supported: real AWS accounts are deployed by Terraform or "
                          "Spacelift from cdktf.out")
 
 
-def _timed(run: Run, command: str, action: Callable[[], int]) -> int:
+def _timed(run: Run, command: str, action: Callable[[], int], *, failed: str = "FAILED") -> int:
     from landingzone.gates.terraform import TerraformUnavailable
     from landingzone.local.server import LocalAwsError
 
@@ -72,7 +88,7 @@ def _timed(run: Run, command: str, action: Callable[[], int]) -> int:
     except (TerraformUnavailable, LocalAwsError) as exc:
         run.ui.error(f"{command} --local: {exc}")
         return EXIT_ENVIRONMENT
-    verdict = {EXIT_OK: "done", EXIT_INTERRUPTED: "INTERRUPTED"}.get(code, "FAILED")
+    verdict = {EXIT_OK: "done", EXIT_INTERRUPTED: "INTERRUPTED"}.get(code, failed)
     run.ui.timings[command] = round(time.perf_counter() - started, 3)
     line = f"{command} --local {verdict} in {time.perf_counter() - started:.0f} s"
     if code == EXIT_OK:
@@ -156,7 +172,9 @@ def _report(result: UpResult, specs: Sequence[StackSpec]) -> list[str]:
 
 def _replan(result: UpResult, name: str) -> str:
     replan = result.replanned.get(name)
-    return "-" if replan is None else "no changes" if replan.ok else "CHANGES"
+    if replan is None:
+        return "-"
+    return "no changes" if replan.ok else "CHANGES" if replan.status == CHANGED else replan.status.upper()
 
 
 def _record(run: Run, result: UpResult, specs: Sequence[StackSpec], report: str) -> None:
@@ -182,6 +200,53 @@ def _down(run: Run) -> int:
     run.ui.say(f"landingzone: stopped the local AWS at {result.endpoint}; it held "
                f"{sum(result.forgotten.values())} resources in {len(result.forgotten)} stacks, all gone with it")
     return EXIT_OK
+
+
+def _drift(run: Run, workers: int | None) -> int:
+    from landingzone.local.drift import detect_drift
+    from landingzone.local.runner import default_workers
+
+    def planned(stack: str, status: str) -> None:
+        if status != "start":
+            run.ui.say(f"  {status:<8} {stack}")
+
+    result = detect_drift(run.root, workers=workers or default_workers(), progress=planned)
+    lines, code = drift_report(result)
+    for line in lines:
+        run.ui.result(line)
+    run.ui.record("endpoint", result.endpoint)
+    run.ui.record("stacks", [{"name": name, "status": check.run.status, "resources": check.run.resources,
+                              "changes": check.run.detail.splitlines() if check.drifted else [],
+                              "outside": list(check.outside)} for name, check in sorted(result.stacks.items())])
+    if code == EXIT_INTERRUPTED:
+        run.ui.error("interrupted: the stacks not yet planned were not checked")
+    return code
+
+
+def drift_report(result: DriftResult) -> tuple[list[str], int]:
+    """The lines `drift --local` prints for `result`, and its exit code."""
+    if not result.stacks:
+        return [f"landingzone: no stack holds resources on the local AWS at {result.endpoint}; nothing to check"], (
+            EXIT_INTERRUPTED if result.interrupted else EXIT_OK)
+    rows = [("stack", "resources", "drift", "changes", "plan s")]
+    for name, check in sorted(result.stacks.items()):
+        status = {OK: "none", CHANGED: "DRIFT"}.get(check.run.status, check.run.status.upper())
+        changes = len(check.run.detail.splitlines()) if check.drifted else 0
+        rows.append((name, str(check.run.resources), status, str(changes), f"{check.run.seconds:.1f}"))
+    lines = [f"landingzone: {len(result.stacks)} deployed stacks planned again against the local AWS at "
+             f"{result.endpoint}:", *table(rows)]
+    for name, check in sorted(result.stacks.items()):
+        if check.drifted:
+            lines.append(f"drift in {name}: the next apply would")
+            lines += [f"  {change}" for change in check.run.detail.splitlines()]
+            lines += [f"  changed outside Terraform: {what}" for what in check.outside]
+    lines += _details("plan", (check.run for check in result.stacks.values() if not check.drifted))
+    drifted = sorted(name for name, check in result.stacks.items() if check.drifted)
+    lines.append(f"drift in {len(drifted)} of {len(result.stacks)} stacks" + (f": {', '.join(drifted)}; "
+                 "`landingzone up --local` applies the configuration again" if drifted else ""))
+    if result.interrupted:
+        return lines, EXIT_INTERRUPTED
+    return lines, EXIT_OK if result.ok else EXIT_FAILED
 
 
 def _details(what: str, runs: Iterable[StackRun]) -> list[str]:

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, StringConstraints
 
 from landingzone.config.identity import ManagedPolicyName, PermissionsBoundary
+from landingzone.config.spacelift import Spacelift
 from landingzone.config.types import Region, Strict
 
 DELIVERY_FILE = "config/delivery.yaml"
@@ -150,3 +151,6 @@ class DeliveryConfig(Strict):
     workflow: Workflow = Field(default=Workflow(), description=f"Left out: Terraform {DEFAULT_TERRAFORM}; see "
                                "Workflow.")
     deployer: Deployer = Field(description="The role every stack assumes in its account; see Deployer.")
+    spacelift: Spacelift | None = Field(
+        default=None, description="The Spacelift stacks that run every stack, managed by the `admin` stack; see "
+        "Spacelift. Left out: no `admin` stack and no `.spacelift/config.yml` (stacks are run some other way).")

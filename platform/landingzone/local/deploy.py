@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from landingzone.config import LandingZone
+from landingzone.delivery.spacelift_config import CONFIG_FILE
 from landingzone.local import server
 from landingzone.local.applied import already_applied, forget_applied, record_applied
 from landingzone.local.clients import LocalClients, seed_identity_groups
@@ -18,11 +19,12 @@ from landingzone.local.processes import Children, stop_on_interrupt
 from landingzone.local.retarget import LeftOut
 from landingzone.local.run_lock import exclusive
 from landingzone.local.runner import UNCHANGED, Progress, StackRun, run_in_order
+from landingzone.local.spacelift_runs import RUNS, AdminView, SpaceliftRuns, check_committed
 from landingzone.local.stack_terraform import StackTerraform
 from landingzone.local.verify import Check, verify
 from landingzone.local.workspace import Workspace, deployable, write_local_stacks
 from landingzone.output import staged
-from landingzone.topology import StackSpec
+from landingzone.topology import ADMIN, StackSpec
 from landingzone.topology.inputs import RUN_ID
 
 Say = Callable[[str], None]
@@ -52,16 +54,29 @@ def up(lz: LandingZone, specs: Sequence[StackSpec], project: Path, *, workers: i
     from landingzone.stacks.synth import synthesize
 
     workspace = Workspace.of(project)
+    if _spacelift(lz):
+        check_committed(lz, specs)
     with exclusive(workspace.root, "up"):
         local = local_aws(workspace, say)
+        if _spacelift(lz):
+            say(f"each stack runs as its Spacelift run does: the hooks of the committed {CONFIG_FILE}, then the "
+                f"plan policies of policies/spacelift/ (each run's log in {workspace.root / RUNS}/<stack>/)")
         chosen, left_out = deployable(specs)
+        # With Spacelift the admin stack is synthesized too (not deployed): the local runs read each stack's labels
+        # and dependency references from it, as Spacelift has them from its apply.
+        admin = [spec for spec in specs if spec.name == ADMIN] if _spacelift(lz) else []
         with staged(workspace.synth_dir) as stage:
-            synthesize(lz, chosen, stage)
+            synthesize(lz, [*chosen, *admin], stage)
         names = [spec.name for spec in chosen]
         ids = _local_ids(lz, LocalClients(lz, local.endpoint))
         result = UpResult(local.endpoint, left_out + write_local_stacks(lz, workspace, names, local.endpoint, ids=ids))
         _deploy(lz, chosen, workspace, local, result, workers=workers, progress=progress, say=say)
     return result
+
+
+def _spacelift(lz: LandingZone) -> bool:
+    """Whether stacks run in Spacelift: then each local apply is a local Spacelift run (see spacelift_runs.py)."""
+    return lz.delivery is not None and lz.delivery.spacelift is not None
 
 
 def _local_ids(lz: LandingZone, clients: LocalClients) -> dict[str, str]:
@@ -142,12 +157,19 @@ def apply_stacks(workspace: Workspace, local: server.LocalAws, graph: Mapping[st
 
 def _deploy(lz: LandingZone, chosen: Sequence[StackSpec], workspace: Workspace, local: server.LocalAws,
             result: UpResult, *, workers: int, progress: Progress, say: Say) -> None:
-    terraform = workspace.terraform()
+    terraform, run_id = workspace.terraform(), _run_id()
     # The run's ID reaches each provider's session name (`<stack>@<run>`), as Spacelift's TF_VAR_spacelift_run_id does.
-    children = Children(replace(terraform, env={**terraform.env, f"TF_VAR_{RUN_ID}": _run_id()}))
+    children = Children(replace(terraform, env={**terraform.env, f"TF_VAR_{RUN_ID}": run_id}))
     clients = LocalClients(lz, local.endpoint)
-    steps = DeliverySteps(StackTerraform(children, workspace.stacks_dir, stale_locks_are_ours=True),
-                          workspace.stacks_dir, workspace.synth_dir, clients) if lz.delivery else None
+    applying: StackTerraform = StackTerraform(children, workspace.stacks_dir, stale_locks_are_ours=True)
+    references = None
+    if _spacelift(lz):
+        admin = AdminView.read(workspace.synth_dir / "stacks" / ADMIN / "cdk.tf.json")
+        applying = SpaceliftRuns(children, workspace.stacks_dir, project=lz.root, runs_dir=workspace.root / RUNS,
+                                 synthesized=workspace.synth_dir, run_id=run_id, admin=admin)
+        references = admin.references
+    steps = DeliverySteps(applying, workspace.stacks_dir, workspace.synth_dir, clients,
+                          references=references) if lz.delivery else None
 
     def before(name: str) -> None:
         # Entra's SCIM sync creates the groups the identity stack looks up; locally nothing else would.

@@ -1,4 +1,5 @@
-"""The Terraform processes a local run starts, so that an interrupt stops them without losing anything.
+"""The Terraform processes (and Spacelift hooks) a local run starts, so that an interrupt stops them without
+losing anything.
 
 Each child runs in a session of its own, so a Ctrl-C at the terminal reaches only us. Interrupts escalate:
 
@@ -20,7 +21,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -62,10 +63,17 @@ class Children:
         self._draining = True
 
     def run(self, workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        """`terraform ARGS…` in `workdir`."""
+        return self.command([self.terraform.binary, *args], workdir, self.terraform.env,
+                            what=f"terraform {args[0]} in {workdir.name}")
+
+    def command(self, argv: Sequence[str], workdir: Path, env: Mapping[str, str], *,
+                what: str) -> subprocess.CompletedProcess[str]:
+        """Any child of the run (a Spacelift hook, say), stopped with the Terraform ones."""
         with self._lock:
             if self._stopping:
-                raise Interrupted(f"interrupted before terraform {args[0]} in {workdir.name}")
-            process = subprocess.Popen([self.terraform.binary, *args], cwd=workdir, env=self.terraform.env,
+                raise Interrupted(f"interrupted before {what}")
+            process = subprocess.Popen(list(argv), cwd=workdir, env=dict(env),
                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
                                        text=True, start_new_session=True)
             self._running.add(process)
