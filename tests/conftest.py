@@ -82,6 +82,14 @@ def terraform(tmp_path_factory: pytest.TempPathFactory) -> Terraform:
         pytest.fail(f"Terraform is required for this test: {exc}", pytrace=False)
 
 
+# The longest file, so that the worker that takes it starts at once and the other worker takes every other file.
+FIRST = "test_local_deploy.py"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.path.name != FIRST)  # stable: the rest keep their order
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """In CI a skipped test is a failure: Terraform tests must run there, not quietly step aside. And no local AWS
     or Terraform process that a test started may outlive the suite."""
