@@ -66,10 +66,11 @@ def run_gates(lz: LandingZone, outdir: Path, *, validate: bool = True, stacks: S
     if not use_cache:
         cache.entries.clear()  # results are not reused; what last passed (for --changed) still counts
     selected = select_stacks(folders, stacks, cache if changed else None)
+    specs = stack_specs(lz)
     gates = [_checkov_gate(lz, folders, selected)]
     if validate:
         # Only stacks whose providers the offline mirror holds: not `entra` (azuread), see StackSpec.validate.
-        unchecked = {spec.name for spec in stack_specs(lz) if not spec.validate}
+        unchecked = {spec.name for spec in specs if not spec.validate}
         gates.append(_Gate(VALIDATE, terraform_fingerprint, {n: f for n, f in selected.items() if n not in unchecked},
                            _validate, TERRAFORM_RUN_ERRORS, with_sources=False))
     with ThreadPoolExecutor(max_workers=len(gates)) as pool:
@@ -77,7 +78,7 @@ def run_gates(lz: LandingZone, outdir: Path, *, validate: bool = True, stacks: S
                             strict=True))
     # Stale suppressions are told only when every stack of the organisation was checked: an output that holds
     # one stack (a Spacelift run's `synth --stack`) cannot show that a suppression matches nothing anywhere.
-    partial = not {spec.name for spec in stack_specs(lz)} <= set(selected)
+    partial = not {spec.name for spec in specs} <= set(selected)
     reports = {name: report for name, (report, _, _) in outcomes.items()}
     findings = apply_suppressions(list(reports[CHECKOV].findings), lz.suppressions, dt.date.today(), stale=not partial)
     reports[CHECKOV] = GateReport(tuple(sorted(findings)), reports[CHECKOV].checks_run)

@@ -60,12 +60,11 @@ class DeliverySteps:
         if name == BOOTSTRAP and not (folder / _MIGRATED).is_file():
             return self._first_bootstrap(folder)
         run = self._stacks.apply(name)
-        if run.ok:
-            with self._lock:
-                self._outputs.pop(name, None)
-        if run.ok and name == ORG:
-            return self._deploy_stack_sets(run)
-        return run
+        if not run.ok:
+            return run
+        with self._lock:
+            self._outputs.pop(name, None)  # its outputs may have changed
+        return self._deploy_stack_sets(run) if name == ORG else run
 
     def inputs_for(self, name: str) -> None:
         """Write the variables `name` declares from the outputs of the stacks it depends on (before its fingerprint

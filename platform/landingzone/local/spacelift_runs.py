@@ -127,20 +127,13 @@ class SpaceliftRuns(StackTerraform):
     def _checkout(self, name: str) -> Path:
         checkout = self._runs / name / "checkout"
         shutil.rmtree(checkout, ignore_errors=True)
-        checkout.mkdir(parents=True)
         ignored = [*_NOT_CLONED, *_ignored_names(self._project)]
 
-        def skipped(folder: str, names: list[str]) -> set[str]:
-            # Copies, not links: the loader refuses a link that leads outside the project it reads.
+        def skipped(_folder: str, names: list[str]) -> set[str]:
             return {n for n in names if any(fnmatch.fnmatch(n, pattern) for pattern in ignored)}
 
-        for entry in sorted(self._project.iterdir()):
-            if entry.name in skipped("", [entry.name]):
-                continue
-            if entry.is_dir():
-                shutil.copytree(entry, checkout / entry.name, ignore=skipped, symlinks=True)
-            else:
-                shutil.copy2(entry, checkout / entry.name)
+        # Copies, not links: the loader refuses a link that leads outside the project it reads.
+        shutil.copytree(self._project, checkout, ignore=skipped, symlinks=True)
         committed = self._project / ".spacelift"
         (checkout / ".spacelift").mkdir()
         shutil.copy2(committed / "config.yml", checkout / spacelift_config.CONFIG_FILE)
@@ -157,6 +150,7 @@ class SpaceliftRuns(StackTerraform):
         env.update({"PATH": f"{self._python.parent}{os.pathsep}{env.get('PATH', '')}",
                     spacelift_config.STACK_ID: name, "TF_VAR_spacelift_run_id": self._run_id})
         log = [f"project root: {workdir}", f"{spacelift_config.STACK_ID}={name}"]
+        failure = None
         for number, hook in enumerate(hooks, start=1):
             if hook == spacelift_config.INSTALL_HOOK:
                 log.append(f"$ {hook}\n(not run: the local runner is {sys.executable}, where {_installed()})")
@@ -165,13 +159,13 @@ class SpaceliftRuns(StackTerraform):
                                             what=f"before_init hook {number} of {name}")
             log.append(f"$ {hook}\n{result.stdout}{result.stderr}(exit {result.returncode})")
             if result.returncode != 0:
-                (self._runs / name / HOOKS_LOG).write_text("\n".join(log) + "\n")
                 tail = "\n".join((result.stderr or result.stdout).strip().splitlines()[-15:])
-                return StackRun(name, FAILED, self.count(name), time.perf_counter() - started,
-                                f"before_init hook {number} of {len(hooks)} failed (exit {result.returncode}): "
-                                f"{hook}\n{tail}")
+                failure = StackRun(name, FAILED, self.count(name), time.perf_counter() - started,
+                                   f"before_init hook {number} of {len(hooks)} failed (exit {result.returncode}): "
+                                   f"{hook}\n{tail}")
+                break
         (self._runs / name / HOOKS_LOG).write_text("\n".join(log) + "\n")
-        return None
+        return failure
 
 
 def _runner_python(runs_dir: Path) -> Path:
