@@ -20,5 +20,4 @@ test: $(STAMP)
 	$(VENV)/bin/python -m pytest
 
 bench: $(STAMP)
-	$(VENV)/bin/python bench/bench_scale.py
-	$(VENV)/bin/python bench/bench_gates.py
+	$(VENV)/bin/python bench/run.py --quick

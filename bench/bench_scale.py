@@ -10,7 +10,6 @@ scaling would be ~71x for 500/7 accounts; well below that means fixed costs domi
 
 from __future__ import annotations
 
-import ipaddress
 import shutil
 import statistics
 import sys
@@ -20,35 +19,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from conftest import copy_example  # noqa: E402
+from generator import big_project, copy_example  # noqa: E402
+
 from landingzone.config import load_landing_zone  # noqa: E402
 from landingzone.stacks import stack_specs  # noqa: E402
 from landingzone.stacks.synth import synthesize  # noqa: E402
-
-MANIFEST = """name: {name}
-email: aws-{name}@acme-corp.example
-ou: {ou}
-environment: dev
-owner: team-{i}
-cost_center: CC-{i}
-budget: {{monthly_limit_usd: 250, alert_emails: [team-{i}@acme-corp.example]}}
-tags: {{Project: bench}}
-network: {{vpc_cidr: {cidr}, segment: {segment}, az_count: 2}}
-"""
-SPOKE_SPACE = ipaddress.IPv4Network("10.64.0.0/10")  # inside the example's hub route, clear of its VPCs
-
-
-def big_project(folder: Path, accounts: int) -> Path:
-    project = copy_example(folder)
-    blocks = SPOKE_SPACE.subnets(new_prefix=22)
-    for i in range(accounts - 7):
-        name = f"workload-{i:04d}"
-        ou, segment = ("Workloads/NonProd", "nonprod") if i % 2 else ("Workloads/Prod", "prod")
-        (project / "accounts" / f"{name}.yaml").write_text(
-            MANIFEST.format(name=name, ou=ou, i=i, cidr=next(blocks), segment=segment))
-    return project
 
 
 def timed(action: Callable[[Path], object], project: Path, repeats: int) -> float:

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from bench_scale import big_project  # noqa: E402
+from generator import big_project  # noqa: E402
 
 ACCOUNTS = 1000
 REPEATS = 3

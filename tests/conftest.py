@@ -18,7 +18,7 @@ from landingzone.config import LandingZone, load_landing_zone
 from landingzone.gates.terraform import Terraform, TerraformUnavailable, find_terraform
 
 PROJECT = Path(__file__).resolve().parents[1]
-PROJECT_PARTS = ("config", "accounts", "policies")
+PROJECT_PARTS = ("config", "accounts", "policies", ".spacelift")
 
 
 def copy_example(dest: Path) -> Path:
@@ -111,6 +111,14 @@ def terraform(tmp_path_factory: pytest.TempPathFactory) -> Terraform:
         return find_terraform(tmp_path_factory.mktemp("terraform"))
     except TerraformUnavailable as exc:
         pytest.fail(f"Terraform is required for this test: {exc}", pytrace=False)
+
+
+# The longest file, so that the worker that takes it starts at once and the other worker takes every other file.
+FIRST = "test_local_deploy.py"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.path.name != FIRST)  # stable: the rest keep their order
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

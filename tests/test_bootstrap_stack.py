@@ -18,8 +18,10 @@ pytestmark = pytest.mark.synth
 
 BUCKET = "acme-landingzone-terraform-state"
 RUNNER = "arn:aws:iam::123456789012:role/spacelift-landingzone"
-TRUST = {"Version": "2012-10-17", "Statement": [{"Sid": "TrustedRunners", "Effect": "Allow",
-                                                  "Principal": {"AWS": [RUNNER]}, "Action": "sts:AssumeRole"}]}
+# With spacelift in the example, Spacelift's integration and the role's own sessions are trusted too
+# (test_admin_stack checks those statements).
+TRUSTED_RUNNERS = {"Sid": "TrustedRunners", "Effect": "Allow", "Principal": {"AWS": [RUNNER]},
+                   "Action": "sts:AssumeRole"}
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +82,7 @@ def test_deployer_role_in_management_trusts_only_the_runners(bootstrap) -> None:
     role = resources(bootstrap, "aws_iam_role")["iam_role_deployer"]
     assert_subset(role, {"name": "LandingZoneDeployer", "max_session_duration": 3600,
                          "lifecycle": {"prevent_destroy": True}})
-    assert json.loads(role["assume_role_policy"]) == TRUST
+    assert json.loads(role["assume_role_policy"])["Statement"][0] == TRUSTED_RUNNERS
     assert "permissions_boundary" not in role
     assert [a["policy_arn"] for a in resources(bootstrap, "aws_iam_role_policy_attachment").values()] == [
         "arn:aws:iam::aws:policy/AdministratorAccess"]
@@ -95,7 +97,17 @@ def test_stack_set_deploys_the_same_role_to_every_account_under_the_root_automat
     template = json.loads(stack_set["template_body"])
     properties = template["Resources"]["DeployerRole"]["Properties"]
     role = resources(bootstrap, "aws_iam_role")["iam_role_deployer"]
-    assert properties["AssumeRolePolicyDocument"] == json.loads(role["assume_role_policy"])
+    # The same trust as the management account's role, except where it names the role's own account (a Spacelift
+    # run's providers assume the role again from its own session): each member account's copy names itself.
+    trust = json.loads(role["assume_role_policy"])
+    sub = "arn:$${AWS::Partition}:iam::$${AWS::AccountId}:"
+    own = {f"arn:aws:iam::123456789012:{name}": {"Fn::Sub": sub + name}
+           for name in ("root", "role/LandingZoneDeployer")}
+    [providers] = [s for s in trust["Statement"] if s["Sid"] == "ProvidersInSpaceliftRuns"]
+    providers["Principal"]["AWS"] = own[providers["Principal"]["AWS"]]
+    condition = providers["Condition"]["ArnEquals"]
+    condition["aws:PrincipalArn"] = own[condition["aws:PrincipalArn"]]
+    assert properties["AssumeRolePolicyDocument"] == trust
     assert (properties["RoleName"], properties["MaxSessionDuration"]) == (role["name"], role["max_session_duration"])
     assert properties["ManagedPolicyArns"] == ["arn:aws:iam::aws:policy/AdministratorAccess"]
     [instance] = resources(bootstrap, "aws_cloudformation_stack_set_instance").values()

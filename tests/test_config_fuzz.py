@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from landingzone.cli import EXIT_CONFIG, main
 from landingzone.config.account import AccountManifest
+from landingzone.config.delivery import DeliveryConfig
 from landingzone.config.identity import IdentityConfig
 from landingzone.config.network import NetworkConfig
 from landingzone.config.organization import OrganizationConfig
@@ -36,6 +37,7 @@ INTERNAL_WORDING = re.compile(r"Input should|after validation|\bNone\b|expected 
                               r"Expecting|<block|codec can't")
 MODELS: dict[str, type[BaseModel]] = {"config/organization.yaml": OrganizationConfig,
                                       "config/network.yaml": NetworkConfig, "config/identity.yaml": IdentityConfig,
+                                      "config/delivery.yaml": DeliveryConfig,
                                       "policies/checkov/suppressions.yaml": SuppressionsFile}
 
 

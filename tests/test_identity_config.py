@@ -50,8 +50,8 @@ def test_group_names_that_share_an_address_are_refused(project: Path) -> None:
     with pytest.raises(ConfigError) as raised:
         load_landing_zone(project)
     assert str(raised.value) == (
-        "config/identity.yaml:24: groups[4]: group 'aws.ops' names the same Terraform resources as 'aws_ops' "
-        "(line 23); group names are unique")
+        "config/identity.yaml:25: groups[4]: group 'aws.ops' names the same Terraform resources as 'aws_ops' "
+        "(line 24); group names are unique")
 
 
 def test_entra_stack_needs_identity_center_saml_values(project: Path) -> None:
@@ -70,7 +70,7 @@ def test_saml_federation_needs_identity_file(project: Path) -> None:
     (project / "config" / "identity.yaml").unlink()
     with pytest.raises(ConfigError) as raised:
         load_landing_zone(project)
-    assert str(raised.value) == ("accounts/prod.yaml:15: saml_federation: needs config/identity.yaml: the identity "
+    assert str(raised.value) == ("accounts/prod.yaml:16: saml_federation: needs config/identity.yaml: the identity "
                                  "stack holds the SAML provider and roles")
 
 

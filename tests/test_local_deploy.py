@@ -26,6 +26,8 @@ from landingzone.config.management_policies import management_policies
 from landingzone.config.model import ROOT, target_keys
 from landingzone.config.scp import ORGANIZATION_ID_TOKEN
 from landingzone.constructs.ids import hub_name, segment_table_name
+from landingzone.delivery import spacelift_config
+from landingzone.gates.plan_policies import plan_policies
 from landingzone.gates.plan_safety import check_plan
 from landingzone.gates.terraform import TerraformUnavailable
 from landingzone.local import server
@@ -33,6 +35,7 @@ from landingzone.local.capabilities import UNSUPPORTED
 from landingzone.local.clients import LocalClients
 from landingzone.local.processes import Children
 from landingzone.local.request_log import read_log
+from landingzone.local.spacelift_runs import HOOKS_LOG, RUNS, SpaceliftRuns
 from landingzone.local.stack_terraform import StackTerraform
 from landingzone.local.workspace import Workspace, write_local_stacks
 from landingzone.stacks import decommission_allowlist, stack_specs
@@ -162,13 +165,24 @@ def test_each_segment_has_its_table_and_the_hub_attachment_routes_to_what_its_se
 
 
 def test_every_account_has_the_deployer_role_trusted_by_exactly_the_configured_principals(deployed: Deployed) -> None:
+    """The runner principals unconditioned; Spacelift's AWS account only for the configured Spacelift account's
+    external IDs; the account's own root only for the role's own sessions (the providers of a run assume it again)."""
     lz = deployed.lz
-    assert lz.delivery is not None
+    assert lz.delivery is not None and lz.delivery.spacelift is not None
+    spacelift = lz.delivery.spacelift
+    ids = deployed.clients.account_ids()
     for account in lz.accounts:
         role = deployed.clients.account(account.name, "iam").get_role(RoleName=lz.deployer_role)["Role"]
-        trusted = {p for s in role["AssumeRolePolicyDocument"]["Statement"] if s["Effect"] == "Allow"
+        own = f"arn:aws:iam::{ids[account.name]}"
+        trusted = {(p, json.dumps(s.get("Condition"), sort_keys=True))
+                   for s in role["AssumeRolePolicyDocument"]["Statement"] if s["Effect"] == "Allow"
                    for p in _list(s["Principal"]["AWS"])}
-        assert trusted == set(lz.delivery.deployer.trusted_principals), account.name
+        assert trusted == {
+            *((p, "null") for p in lz.delivery.deployer.trusted_principals),
+            (f"arn:aws:iam::{spacelift.aws_integration.spacelift_aws_account}:root",
+             json.dumps({"StringLike": {"sts:ExternalId": f"{spacelift.account}@*"}})),
+            (f"{own}:root", json.dumps({"ArnEquals": {"aws:PrincipalArn": f"{own}:role/{lz.deployer_role}"}})),
+        }, account.name
         assert role["MaxSessionDuration"] == lz.delivery.deployer.max_session_hours * 3600, account.name
 
 
@@ -281,6 +295,52 @@ def test_removing_an_account_is_refused_by_the_plan_gate_and_prevent_destroy(dep
     refused = stacks.plan("org", "-destroy")
     assert refused.status == "failed" and "Instance cannot be destroyed" in refused.detail
     assert "aws_organizations_account.account_prod" in refused.detail
+
+
+def test_every_stack_ran_through_the_committed_hooks_and_passed_every_plan_policy(deployed: Deployed) -> None:
+    runs = deployed.workspace.root / RUNS
+    hooks = spacelift_config.read_stack_settings(deployed.root, "org")["before_init"]
+    policies = sorted(str(p.relative_to(deployed.root)) for p in plan_policies(deployed.root))
+    for spec in stack_specs(deployed.lz):
+        if not spec.validate:
+            continue
+        log = (runs / spec.name / HOOKS_LOG).read_text()
+        assert [line[2:] for line in log.splitlines() if line.startswith("$ ")] == hooks, spec.name
+        assert log.count("(exit 0)") == len(hooks) - 1, spec.name  # all but the install (see spacelift_runs.py)
+        verdicts = (runs / spec.name / "policies.log").read_text().splitlines()
+        assert [line for line in verdicts if not line.startswith("  ")] == [f"{p}: pass" for p in policies]
+
+
+def test_a_plan_policy_stops_a_destructive_change_before_anything_is_applied(deployed: Deployed,
+                                                                            tmp_path: Path) -> None:
+    """dev's VPC CIDR changes, which replaces the VPC: the stack's Spacelift run (its hooks on the changed project,
+    then the plan) is denied by plan-safety.rego and applies nothing. Run on a copy of the deployed stack (its
+    state stays in the local AWS's bucket), so the deployment stays as it was for the other tests."""
+    copy = Workspace(tmp_path / "copy")
+    shutil.copytree(deployed.workspace.stacks_dir / "baseline-dev", copy.stacks_dir / "baseline-dev", symlinks=True)
+    changed = copy_example(tmp_path / "changed")
+    manifest = changed / "accounts" / "dev.yaml"
+    manifest.write_text(manifest.read_text().replace("vpc_cidr: 10.31.0.0/16", "vpc_cidr: 10.32.0.0/16"))
+    lz = load_landing_zone(changed)
+    synthesize(lz, [s for s in stack_specs(lz) if s.name == "baseline-dev"], tmp_path / "out")
+    local = server.running(deployed.workspace.root)
+    assert local is not None
+    write_local_stacks(lz, copy, ["baseline-dev"], local.endpoint, synthesized=tmp_path / "out")
+    children = Children(copy.terraform())
+    state_before = StackTerraform(children, copy.stacks_dir).state("baseline-dev")
+
+    run = SpaceliftRuns(children, copy.stacks_dir, project=changed, runs_dir=copy.root / RUNS,
+                        synthesized=tmp_path / "out", run_id="local-test").apply("baseline-dev")
+    assert run.status == "failed", run.detail
+    lines = run.detail.splitlines()
+    assert lines[0] == "plan policy denied the run, nothing was applied:"
+    assert ("policies/spacelift/plan-safety.rego: aws_vpc.vpc_dev (a VPC) would be replaced; protected resources "
+            "are deleted or replaced only with a decommission marker in the manifest") in lines[1:]
+    assert all(line.startswith("policies/spacelift/plan-safety.rego: ") for line in lines[1:])
+    ec2 = deployed.clients.account("dev", "ec2")
+    cidrs = {v["CidrBlock"] for v in ec2.describe_vpcs()["Vpcs"] if _tag(v, "Name") == "dev"}
+    assert cidrs == {"10.31.0.0/16"}
+    assert StackTerraform(children, copy.stacks_dir).state("baseline-dev") == state_before
 
 
 def test_down_stops_a_local_aws_and_forgets_its_state(tmp_path: Path) -> None:

@@ -65,11 +65,11 @@ def test_example_stack_order_puts_network_before_baselines(example) -> None:
 
     specs = stack_specs(example)
     assert [s.name for s in specs] == ["bootstrap", "org", "identity", "entra", "security", "network"] + [
-        f"baseline-{a.name}" for a in example.accounts] + ["meeting-recorder-prod", "meeting-recorder-staging"]
+        f"baseline-{a.name}" for a in example.accounts] + ["meeting-recorder-prod", "meeting-recorder-staging", "admin"]
     assert {s.name: s.account for s in specs}["network"] == "shared-services"
     # Every baseline records AWS Config into the security stack's archive; spokes also need the hub.
     assert {s.name: s.depends_on for s in specs if s.depends_on != ("org", "security")} == {
         "bootstrap": (), "org": ("bootstrap",), "identity": ("org",), "entra": ("org",), "security": ("org",),
-        "network": ("org",),
+        "network": ("org",), "admin": ("org",),
         **{f"baseline-{a}": ("org", "security", "network") for a in ("dev", "prod", "staging")},
         **{f"meeting-recorder-{a}": (f"baseline-{a}", "network") for a in ("prod", "staging")}}

@@ -15,7 +15,8 @@ from test_synth_cli import tree
 pytestmark = pytest.mark.synth
 
 # One stack of each kind the example has.
-KINDS = ("bootstrap", "org", "identity", "entra", "security", "network", "baseline-prod", "meeting-recorder-prod")
+KINDS = ("bootstrap", "org", "identity", "entra", "security", "network", "baseline-prod", "meeting-recorder-prod",
+         "admin")
 
 
 def _stack_args(names: tuple[str, ...]) -> list[str]:

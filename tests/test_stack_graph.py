@@ -28,7 +28,7 @@ def test_every_stack_runs_after_all_it_depends_on(example) -> None:
 def test_graph_command_prints_each_wave_with_accounts_and_dependencies(project: Path, capsys) -> None:
     assert main(["graph", "--root", str(project)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[1] == "landingzone: 15 stacks in 5 waves; each runs after the stacks in its `after` column, and the " \
+    assert lines[1] == "landingzone: 16 stacks in 5 waves; each runs after the stacks in its `after` column, and the " \
         "stacks of a wave may run at once"
     rows = [line.split(maxsplit=3) for line in lines[3:]]
     assert lines[2].split() == ["wave", "stack", "account", "after"]

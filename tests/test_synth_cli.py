@@ -5,6 +5,7 @@ from __future__ import annotations
 import filecmp
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -25,28 +26,33 @@ def tree(folder: Path) -> dict[str, bytes]:
 def test_synth_py_writes_org_stack_and_manifest(project: Path) -> None:
     shutil.copy(PROJECT / "synth.py", project)
     shutil.copy(PROJECT / "cdktf.json", project)
-    result = subprocess.run([sys.executable, "synth.py", "--no-gates"], cwd=project, capture_output=True,
+    result = subprocess.run([sys.executable, "synth.py", "--no-gates", "--jobs", "1"], cwd=project, capture_output=True,
                             text=True, check=False, env={k: v for k, v in os.environ.items() if k != "CDKTF_OUTDIR"})
     assert result.returncode == 0, result.stderr
     assert (project / "cdktf.out" / "stacks" / "org" / "cdk.tf.json").is_file()
     assert (project / "cdktf.out" / "manifest.json").is_file()
     lines = result.stdout.splitlines()
     assert lines[0].startswith("landingzone: project: 7 accounts, 5 OUs, 5 SCPs valid (")
-    assert lines[1].startswith("landingzone: synthesized 15 stacks into cdktf.out in ")
+    assert lines[1].startswith("landingzone: synthesized 16 stacks into cdktf.out in ")
     assert lines[2].split() == ["stack", "account", "resources", "imports"]
-    assert [line.split()[:2] for line in lines[3:18]] == [
+    assert [line.split()[:2] for line in lines[3:19]] == [["admin", "management"],
         *([f"baseline-{a}", a] for a in ("dev", "log-archive", "management", "prod", "security", "shared-services",
                                           "staging")), ["bootstrap", "management"], ["entra", "entra-tenant"],
         ["identity", "management"], ["meeting-recorder-prod", "prod"], ["meeting-recorder-staging", "staging"],
         ["network", "shared-services"], ["org", "management"], ["security", "security"]]
-    assert [line.split() for line in lines[10:17]] == [["bootstrap", "management", "21", "0"],
+    assert [line.split() for line in lines[11:18]] == [["bootstrap", "management", "21", "0"],
                                                        ["entra", "entra-tenant", "7", "0"],
                                                        ["identity", "management", "32", "0"],
                                                        ["meeting-recorder-prod", "prod", "68", "0"],
                                                        ["meeting-recorder-staging", "staging", "68", "0"],
                                                        ["network", "shared-services", "60", "0"],
                                                        ["org", "management", "36", "1"]]
-    assert result.stderr == ""
+    # progress, not on a terminal: plain lines on stderr, a step at a time and each stack as it is built
+    progress = result.stderr.splitlines()
+    assert progress[0] == "landingzone: loading the CDKTF bindings..."
+    assert re.fullmatch(r"landingzone: loading the CDKTF bindings: \d+\.\d s", progress[1])
+    assert progress[2:5] == ["landingzone: building stacks (16)...", "  bootstrap (1/16)", "  org (2/16)"]
+    assert progress[-2:] == ["  admin (16/16)", "landingzone: writing 16 stacks..."]
 
 
 def test_broken_manifest_exits_2_and_leaves_output_untouched(project: Path, capsys, example_synth: Path) -> None:
@@ -59,10 +65,10 @@ def test_broken_manifest_exits_2_and_leaves_output_untouched(project: Path, caps
     assert main(["synth", "--root", str(project)]) == EXIT_CONFIG
     err = capsys.readouterr().err.splitlines()
     assert err == [
-        "accounts/prod.yaml:3: ou: 'Workloads/Prodd' is not an OU in config/organization.yaml (known: Security, "
+        "accounts/prod.yaml:4: ou: 'Workloads/Prodd' is not an OU in config/organization.yaml (known: Security, "
         "Infrastructure, Workloads, Workloads/Prod, Workloads/NonProd); did you mean 'Workloads/Prod'?",
-        "accounts/staging.yaml:2: email: 'aws-staging@acme-corp.example' is already the email of "
-        "accounts/prod.yaml:2; AWS requires a different email per account",
+        "accounts/staging.yaml:3: email: 'aws-staging@acme-corp.example' is already the email of "
+        "accounts/prod.yaml:3; AWS requires a different email per account",
         "landingzone: 2 problems in the configuration; nothing was written",
     ]
     assert tree(out) == before
@@ -93,7 +99,7 @@ def test_broken_suppressions_are_found_before_anything_is_written(project: Path,
         file.write("  - check: CKV_AWS_18\n    resource: 'org:*'\n    reason: too short\n    owner: me\n")
     assert main(["synth", "--root", str(project)]) == EXIT_CONFIG
     assert capsys.readouterr().err.splitlines() == [
-        "policies/checkov/suppressions.yaml:167: suppressions[24].reason: 'too short' is 9 characters long; at least "
+        "policies/checkov/suppressions.yaml:175: suppressions[25].reason: 'too short' is 9 characters long; at least "
         "20 are needed",
         "landingzone: 1 problem in the configuration; nothing was written"]
     assert tree(out) == before
@@ -121,8 +127,8 @@ def test_out_never_replaces_the_project(project: Path, out: str, capsys) -> None
 
 
 def test_two_runs_are_byte_identical(project: Path, capsys) -> None:
-    assert main(["synth", "--root", str(project), "--out", "first", "--no-gates"]) == 0
-    assert main(["synth", "--root", str(project), "--out", "second", "--no-gates"]) == 0
+    assert main(["synth", "--root", str(project), "--out", "first", "--no-gates", "--jobs", "1"]) == 0
+    assert main(["synth", "--root", str(project), "--out", "second", "--no-gates", "--jobs", "1"]) == 0
     comparison = filecmp.dircmp(project / "first", project / "second")
     assert tree(project / "first") == tree(project / "second")
     assert comparison.left_list == comparison.right_list == ["compliance.json", "compliance.md", "graph.json",
@@ -139,8 +145,24 @@ def test_one_stack_on_demand_and_unknown_stack(project: Path, capsys) -> None:
     assert main(["synth", "--root", str(project), "--stack", "org", "--no-gates"]) == 0
     assert main(["synth", "--root", str(project), "--stack", "network-typo", "--no-gates"]) == EXIT_USAGE
     err = capsys.readouterr().err
-    assert ("--stack: 'network-typo' is not a stack of this landing zone (known: baseline-dev, "
+    assert ("--stack: 'network-typo' is not a stack of this landing zone (known: admin, baseline-dev, "
             "baseline-log-archive, baseline-management, ") in err
+
+
+def test_synth_json_is_one_document_with_stacks_and_timings(project: Path, capsys) -> None:
+    assert main(["synth", "--root", str(project), "--stack", "org", "--no-gates", "--json"]) == 0
+    out, err = capsys.readouterr()
+    document = json.loads(out)
+    assert (document["command"], document["ok"], document["exit_code"]) == ("synth", True, 0)
+    assert document["stacks"] == [{"name": "org", "account": "management", "resources": 29, "imports": 1}]
+    assert set(document["timings"]) == {"validate", "import", "synth"}
+    assert document["out"] == str(project / "cdktf.out")
+    assert "landingzone: building stacks (1)..." in err.splitlines()  # progress stays on stderr
+
+
+def test_quiet_synth_prints_nothing_but_failures(project: Path, capsys) -> None:
+    assert main(["-q", "synth", "--root", str(project), "--stack", "org", "--no-gates"]) == 0
+    assert capsys.readouterr() == ("", "")
 
 
 def test_validate_writes_nothing(project: Path) -> None:

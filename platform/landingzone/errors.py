@@ -100,6 +100,10 @@ class ConfigError(Exception):
         self.summary = f"{len(self.problems)} {noun} in the configuration"
         super().__init__(self.summary)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # pickled (from a synth worker) as what it was built from, not as its summary text
+        return (type(self), (list(self.problems), self.notes), self.__dict__)
+
     def __str__(self) -> str:
         return "\n".join([*(render_problem(p) for p in self.problems), *(f"note: {n}" for n in self.notes)])
 

@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, StringConstraints
 
 from landingzone.config.identity import ManagedPolicyName, PermissionsBoundary
+from landingzone.config.spacelift import Spacelift
 from landingzone.config.types import Region, Strict
 
 DELIVERY_FILE = "config/delivery.yaml"
@@ -40,7 +41,8 @@ def _session_hours(hours: int) -> int:
     return hours
 
 
-SessionHours = Annotated[int, AfterValidator(_session_hours)]
+SessionHours = Annotated[int, AfterValidator(_session_hours),
+                         Field(json_schema_extra={"minimum": SESSION_HOURS[0], "maximum": SESSION_HOURS[1]})]
 
 # The Terraform this project is tested with; a stack requires this patch or a later one of the same minor line.
 DEFAULT_TERRAFORM = "1.11.4"
@@ -149,3 +151,6 @@ class DeliveryConfig(Strict):
     workflow: Workflow = Field(default=Workflow(), description=f"Left out: Terraform {DEFAULT_TERRAFORM}; see "
                                "Workflow.")
     deployer: Deployer = Field(description="The role every stack assumes in its account; see Deployer.")
+    spacelift: Spacelift | None = Field(
+        default=None, description="The Spacelift stacks that run every stack, managed by the `admin` stack; see "
+        "Spacelift. Left out: no `admin` stack and no `.spacelift/config.yml` (stacks are run some other way).")

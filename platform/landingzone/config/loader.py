@@ -28,6 +28,7 @@ from landingzone.config.checks_network import NETWORK_FILE, check_network
 from landingzone.config.checks_rcps import check_management_policies, check_rcps, estate_of
 from landingzone.config.checks_scps import check_scps, scp_warnings
 from landingzone.config.checks_security import check_budgets, check_security
+from landingzone.config.checks_spacelift import check_spacelift, stack_names
 from landingzone.config.delivery import DELIVERY_FILE, DeliveryConfig
 from landingzone.config.identity import IdentityConfig
 from landingzone.config.manifests import find_manifests, link_target
@@ -82,6 +83,9 @@ def load_landing_zone(root: Path | str) -> LandingZone:
         problems += check_delivery(delivery, delivery_src, org, org_src, manifests)
     workloads, workload_problems = check_workloads(org, network, manifests)
     problems += workload_problems
+    if delivery is not None and delivery_src is not None:
+        problems += check_spacelift(delivery, delivery_src,
+                                    stack_names(org, identity, network, delivery, manifests, workloads))
     problems += check_role_names(org, org_src, manifests, workload_roles(org, workloads))
     accounts = []
     for manifest, src in manifests:

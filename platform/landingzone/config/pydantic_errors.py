@@ -25,6 +25,15 @@ from landingzone.config.delivery import (
     VERSION_PATTERN,
 )
 from landingzone.config.source import Source, read_as
+from landingzone.config.spacelift import (
+    BRANCH_PATTERN,
+    IMAGE_PATTERN,
+    LABEL_PATTERN,
+    REPOSITORY_PATTERN,
+    SPACE_PATTERN,
+    SPACELIFT_NAME_PATTERN,
+    STACK_PATTERN,
+)
 from landingzone.config.text import odd_characters
 from landingzone.config.types import NAME_PATTERN, OU_SEGMENT, TAG_KEY_PATTERN, TAG_VALUE_PATTERN
 from landingzone.errors import Problem
@@ -51,6 +60,15 @@ PATTERN_HELP = {
     VERSION_PATTERN: "an exact release like 1.11.4",
     PRINCIPAL_PATTERN: "an IAM role, user or account-root ARN like arn:aws:iam::123456789012:role/spacelift, "
                        "without wildcards",
+    SPACELIFT_NAME_PATTERN: "a Spacelift account name: lowercase letters, digits and dashes, as in "
+                            "<account>.app.spacelift.io",
+    SPACE_PATTERN: "a Spacelift space ID like root or platform-01HXYZ",
+    REPOSITORY_PATTERN: "a repository name without its owner, like landingzone",
+    BRANCH_PATTERN: "a Git branch name like main or release/2025",
+    IMAGE_PATTERN: "a container image like ghcr.io/acme/landingzone-runner:1.4.0 (lowercase)",
+    LABEL_PATTERN: "a label: up to 255 characters without commas, not starting with a space",
+    STACK_PATTERN: "a stack name like org or baseline-prod, or a pattern with * and ? like baseline-*",
+    r"^[0-9A-Z]{26}$": "a Spacelift worker pool ID (26 capital letters and digits, like 01HXYZ...)",
 }
 
 _SHAPES = {"model_type": "a mapping of keys to values", "dict_type": "a mapping of keys to values",

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from landingzone.config.regions import region_problem
+from landingzone.config.regions import aws_regions, region_problem
 
 AWS_ACCOUNT_EMAIL_MAX = 64
 
@@ -26,12 +26,17 @@ def _region(value: str) -> str:
     return value
 
 
+def _region_schema(schema: dict[str, Any]) -> None:
+    """Editors offer (and check) the regions validation accepts; computed only when a schema is generated."""
+    schema["enum"] = sorted(aws_regions())
+
+
 # Names become Terraform addresses (`aws_organizations_account.account_log-archive`), so they are kept to
 # characters that map one-to-one onto an identifier: no underscores, which we use as a separator.
 AccountName = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
 PolicyName = Annotated[str, StringConstraints(pattern=NAME_PATTERN)]
 OuPath = Annotated[str, StringConstraints(pattern=rf"^{OU_SEGMENT}(?:/{OU_SEGMENT})*$")]
-Region = Annotated[str, AfterValidator(_region)]
+Region = Annotated[str, AfterValidator(_region), Field(json_schema_extra=_region_schema)]
 AccountId = Annotated[str, StringConstraints(pattern=r"^\d{12}$")]
 TagKey = Annotated[str, StringConstraints(pattern=TAG_KEY_PATTERN)]
 TagValue = Annotated[str, StringConstraints(pattern=TAG_VALUE_PATTERN)]
@@ -48,7 +53,8 @@ def _check_email(value: str) -> str:
     return value
 
 
-Email = Annotated[str, AfterValidator(_check_email)]
+Email = Annotated[str, AfterValidator(_check_email),
+                  Field(json_schema_extra={"format": "email", "maxLength": AWS_ACCOUNT_EMAIL_MAX})]
 
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
                       3288, 3653)
@@ -61,7 +67,8 @@ def _retention(days: int) -> int:
     return days
 
 
-LogRetentionDays = Annotated[int, AfterValidator(_retention)]
+LogRetentionDays = Annotated[int, AfterValidator(_retention),
+                             Field(json_schema_extra={"enum": list(LOG_RETENTION_DAYS)})]
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 

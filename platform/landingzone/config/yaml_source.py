@@ -25,6 +25,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_VALUES = 200_000  # after aliases are expanded: a "billion laughs" file stops here, not in memory
 MAX_DEPTH = 50  # levels of nesting: the deepest config needs a dozen; walkers stay far from recursion limits
 _MERGE = "tag:yaml.org,2002:merge"
+_STR = "tag:yaml.org,2002:str"
 _PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{kind}" for kind in
                         ("str", "int", "float", "bool", "null", "timestamp", "seq", "map", "merge"))
 
@@ -110,6 +111,8 @@ class _Builder:
             self.active.discard(id(node))
 
     def _scalar(self, node: yaml.Node, loc: Loc) -> Any:
+        if node.tag == _STR:  # what SafeConstructor makes of it, without its bookkeeping (most keys and values)
+            return node.value
         try:
             value = self.loader.construct_object(node, deep=True)
         except (ValueError, yaml.constructor.ConstructorError) as exc:

@@ -7,7 +7,7 @@ Service-managed StackSets never deploy to the management account, which is why i
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from cdktf_cdktf_provider_aws.cloudformation_stack_set import (
@@ -45,19 +45,46 @@ class Boundary:
 
 
 @dataclass(frozen=True)
+class SpaceliftTrust:
+    """Spacelift's AWS integrations assume the role straight from Spacelift's AWS account, with an external ID
+    `<spacelift account>@<integration>@<stack>@<read|write>`; only the configured Spacelift account's pass."""
+
+    aws_account: str
+    spacelift_account: str
+
+    @property
+    def external_id(self) -> str:
+        return f"{self.spacelift_account}@*"
+
+
+@dataclass(frozen=True)
 class DeployerRoleSpec:
     name: str
     trusted_principals: Sequence[str]
     max_session_seconds: int
     managed_policies: Mapping[str, str]  # address part -> policy ARN
     boundary: Boundary | None = None
+    spacelift: SpaceliftTrust | None = None
 
 
-def trust_policy(spec: DeployerRoleSpec) -> dict[str, object]:
-    """Only the configured runner principals may assume the role."""
-    return {"Version": "2012-10-17", "Statement": [
-        {"Sid": "TrustedRunners", "Effect": "Allow", "Principal": {"AWS": sorted(spec.trusted_principals)},
-         "Action": "sts:AssumeRole"}]}
+def trust_policy(spec: DeployerRoleSpec, arn: Callable[[str], object]) -> dict[str, object]:
+    """Only the configured runner principals may assume the role; with Spacelift, also Spacelift's integration
+    with the configured account's external IDs, and the role's own sessions (what the integration hands a run),
+    because every stack's provider assumes the role again. `arn("root")` names this account's root."""
+    statements: list[dict[str, object]] = []
+    if spec.trusted_principals:
+        statements.append({"Sid": "TrustedRunners", "Effect": "Allow",
+                           "Principal": {"AWS": sorted(spec.trusted_principals)}, "Action": "sts:AssumeRole"})
+    if spec.spacelift:
+        statements += [
+            {"Sid": "SpaceliftIntegration", "Effect": "Allow",
+             "Principal": {"AWS": f"arn:aws:iam::{spec.spacelift.aws_account}:root"}, "Action": "sts:AssumeRole",
+             "Condition": {"StringLike": {"sts:ExternalId": spec.spacelift.external_id}}},
+            # The role cannot name itself as a principal before it exists, so its own account's root, narrowed to
+            # its own sessions.
+            {"Sid": "ProvidersInSpaceliftRuns", "Effect": "Allow", "Principal": {"AWS": arn("root")},
+             "Action": "sts:AssumeRole", "Condition": {"ArnEquals": {"aws:PrincipalArn": arn(f"role/{spec.name}")}}}]
+    return {"Version": "2012-10-17", "Statement": statements}
 
 
 def role_template(spec: DeployerRoleSpec) -> str:
@@ -68,7 +95,8 @@ def role_template(spec: DeployerRoleSpec) -> str:
     """
     properties: dict[str, object] = {
         "RoleName": spec.name, "Description": DESCRIPTION, "MaxSessionDuration": spec.max_session_seconds,
-        "AssumeRolePolicyDocument": trust_policy(spec), "ManagedPolicyArns": sorted(spec.managed_policies.values())}
+        "AssumeRolePolicyDocument": trust_policy(spec, _in_each_account),
+        "ManagedPolicyArns": sorted(spec.managed_policies.values())}
     if spec.boundary and spec.boundary.managed_arn:
         properties["PermissionsBoundary"] = spec.boundary.managed_arn
     elif spec.boundary and spec.boundary.customer_policy:
@@ -78,6 +106,11 @@ def role_template(spec: DeployerRoleSpec) -> str:
                 "Resources": {"DeployerRole": {"Type": "AWS::IAM::Role", "Properties": properties}},
                 "Outputs": {"RoleArn": {"Value": {"Fn::GetAtt": ["DeployerRole", "Arn"]}}}}
     return literal(json.dumps(template, sort_keys=True, separators=(",", ":")))
+
+
+def _in_each_account(resource: str) -> object:
+    """An IAM ARN in the account the StackSet's stack runs in, written `$${...}` so Terraform leaves it alone."""
+    return {"Fn::Sub": f"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:{resource}"}
 
 
 class DeployerRole(Construct):
@@ -90,7 +123,8 @@ class DeployerRole(Construct):
         if spec.boundary:
             boundary = spec.boundary.managed_arn or f"arn:aws:iam::{account_id}:policy{spec.boundary.customer_policy}"
         self.role = pin(IamRole(self, "role", name=spec.name, description=DESCRIPTION,
-                                assume_role_policy=json.dumps(trust_policy(spec)),
+                                assume_role_policy=json.dumps(trust_policy(
+                                    spec, lambda resource: f"arn:aws:iam::{account_id}:{resource}")),
                                 max_session_duration=spec.max_session_seconds, permissions_boundary=boundary,
                                 lifecycle={"prevent_destroy": True}, provider=provider), "iam_role", ROLE_ADDRESS)
         for key, arn in sorted(spec.managed_policies.items()):

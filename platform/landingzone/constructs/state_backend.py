@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from cdktf_cdktf_provider_aws.dynamodb_resource_policy import DynamodbResourcePolicy
 from cdktf_cdktf_provider_aws.dynamodb_table import (
@@ -37,18 +38,43 @@ KEY_USE = ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey
 ACCESS_LOG_DAYS = 365
 
 
+@dataclass(frozen=True)
+class Runners:
+    """Who reaches the state with their own credentials: the runner principals by ARN, and (`organization_role`:
+    organization ID and role name) that role in every account of the organization, which is what a Spacelift run
+    holds when its integration assumes the account's deployer role. Accounts created later are covered too, so
+    the grant is written as conditions, not as ARNs."""
+
+    principals: Sequence[str]
+    organization_role: tuple[str, str] | None = None
+
+    def statements(self, sid: str, effect: str, action: object, resource: object,
+                   condition: dict[str, dict[str, object]] | None = None) -> list[dict[str, object]]:
+        found: list[dict[str, object]] = []
+        if self.principals:
+            found.append({"Sid": sid, "Effect": effect, "Principal": {"AWS": sorted(self.principals)},
+                          "Action": action, "Resource": resource, **({"Condition": condition} if condition else {})})
+        if self.organization_role:
+            organization, role = self.organization_role
+            scoped = {**(condition or {})}
+            scoped["StringEquals"] = {**scoped.get("StringEquals", {}), "aws:PrincipalOrgID": organization}
+            scoped["ArnLike"] = {"aws:PrincipalArn": f"arn:aws:iam::*:role/{role}"}
+            found.append({"Sid": f"{sid}FromDeployerRoles", "Effect": effect, "Principal": {"AWS": "*"},
+                          "Action": action, "Resource": resource, "Condition": scoped})
+        return found
+
+
 class StateKey(Construct):
     """The account root administers the key; the runners may use it only through S3 and DynamoDB in `region`."""
 
     def __init__(self, scope: Construct, id_: str, *, alias: str, account_id: str, region: str,
-                 runners: Sequence[str], provider: AwsProvider | None = None) -> None:
+                 runners: Runners, provider: AwsProvider | None = None) -> None:
         super().__init__(scope, id_)
         policy = {"Version": "2012-10-17", "Statement": [
             {"Sid": "AccountRootAdministers", "Effect": "Allow",
              "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"}, "Action": "kms:*", "Resource": "*"},
-            {"Sid": "RunnersUseThroughStateServices", "Effect": "Allow", "Principal": {"AWS": sorted(runners)},
-             "Action": KEY_USE, "Resource": "*", "Condition": {"StringEquals": {"kms:ViaService": [
-                 f"s3.{region}.amazonaws.com", f"dynamodb.{region}.amazonaws.com"]}}}]}
+            *runners.statements("RunnersUseThroughStateServices", "Allow", KEY_USE, "*", {"StringEquals": {
+                "kms:ViaService": [f"s3.{region}.amazonaws.com", f"dynamodb.{region}.amazonaws.com"]}})]}
         self.key = pin(KmsKey(self, "key", description="landingzone Terraform state", enable_key_rotation=True,
                               deletion_window_in_days=30, policy=json.dumps(policy),
                               lifecycle={"prevent_destroy": True}, provider=provider), "kms_key", "state")
@@ -61,10 +87,9 @@ class StateBucket(Construct):
     every state is kept; who read or wrote which goes to the access-log bucket."""
 
     def __init__(self, scope: Construct, id_: str, *, name: str, log_bucket: str, account_id: str, key_prefix: str,
-                 kms_key_arn: str, runners: Sequence[str], protected_keys: Sequence[str],
+                 kms_key_arn: str, runners: Runners, protected_keys: Sequence[str],
                  provider: AwsProvider | None = None) -> None:
         super().__init__(scope, id_)
-        principal = {"AWS": sorted(runners)}
         # Server access logs can be delivered only to a bucket with S3-managed encryption.
         self.access_logs = SecureBucket(
             self, "access-logs", name=log_bucket, address="state_access_logs", kms_key_arn=None, provider=provider,
@@ -75,13 +100,11 @@ class StateBucket(Construct):
         self.bucket = SecureBucket(self, "bucket", name=name, address="state", kms_key_arn=kms_key_arn,
                                    provider=provider, lifecycle_rules=[_rule("abort-incomplete-uploads")],
                                    access_log_bucket=self.access_logs.bucket.id, statements=[
-            {"Sid": "RunnersListState", "Effect": "Allow", "Principal": principal, "Action": "s3:ListBucket",
-             "Resource": "{bucket}"},
-            {"Sid": "RunnersReadAndWriteState", "Effect": "Allow", "Principal": principal,
-             "Action": STATE_OBJECT_ACTIONS, "Resource": f"{{bucket}}/{key_prefix}/*"},
-            {"Sid": "RunnersNeverWriteBootstrapState", "Effect": "Deny", "Principal": principal,
-             "Action": ["s3:PutObject", "s3:DeleteObject"],
-             "Resource": [f"{{bucket}}/{key}*" for key in sorted(protected_keys)]}])
+            *runners.statements("RunnersListState", "Allow", "s3:ListBucket", "{bucket}"),
+            *runners.statements("RunnersReadAndWriteState", "Allow", STATE_OBJECT_ACTIONS,
+                                f"{{bucket}}/{key_prefix}/*"),
+            *runners.statements("RunnersNeverWriteBootstrapState", "Deny", ["s3:PutObject", "s3:DeleteObject"],
+                                [f"{{bucket}}/{key}*" for key in sorted(protected_keys)])])
 
 
 def _rule(id_: str, expire_days: int | None = None) -> S3BucketLifecycleConfigurationRule:
@@ -100,7 +123,7 @@ class LockTable(Construct):
     """A DynamoDB table keyed by `LockID`, as Terraform's S3 backend expects; encrypted with the state key,
     recoverable to any point in 35 days, and protected from deletion."""
 
-    def __init__(self, scope: Construct, id_: str, *, name: str, kms_key_arn: str, runners: Sequence[str],
+    def __init__(self, scope: Construct, id_: str, *, name: str, kms_key_arn: str, runners: Runners,
                  provider: AwsProvider | None = None) -> None:
         super().__init__(scope, id_)
         self.table = pin(DynamodbTable(
@@ -110,8 +133,7 @@ class LockTable(Construct):
             server_side_encryption=DynamodbTableServerSideEncryption(enabled=True, kms_key_arn=kms_key_arn),
             deletion_protection_enabled=True, lifecycle={"prevent_destroy": True}, provider=provider),
             "dynamodb_table", "lock")
-        policy = {"Version": "2012-10-17", "Statement": [
-            {"Sid": "RunnersLockState", "Effect": "Allow", "Principal": {"AWS": sorted(runners)},
-             "Action": LOCK_ACTIONS, "Resource": self.table.arn}]}
+        policy = {"Version": "2012-10-17", "Statement": runners.statements("RunnersLockState", "Allow", LOCK_ACTIONS,
+                                                                           self.table.arn)}
         pin(DynamodbResourcePolicy(self, "policy", resource_arn=self.table.arn, policy=json.dumps(policy),
                                    provider=provider), "dynamodb_resource_policy", "lock")

@@ -20,11 +20,17 @@ from constructs import Construct
 from landingzone.config import LandingZone
 from landingzone.config.delivery import DELIVERY_FILE, DeliveryConfig
 from landingzone.config.identity import managed_policy_arn
-from landingzone.constructs.deployer_role import Boundary, DeployerRole, DeployerRoleSpec, DeployerRoleStackSet
+from landingzone.constructs.deployer_role import (
+    Boundary,
+    DeployerRole,
+    DeployerRoleSpec,
+    DeployerRoleStackSet,
+    SpaceliftTrust,
+)
 from landingzone.constructs.ids import logical_id
 from landingzone.constructs.naming import pin
 from landingzone.constructs.sources import SourceMap
-from landingzone.constructs.state_backend import LockTable, StateBucket, StateKey
+from landingzone.constructs.state_backend import LockTable, Runners, StateBucket, StateKey
 from landingzone.delivery.backends import STATE_KEY_ALIAS, backend_region, configure, state_key, state_key_arn
 from landingzone.delivery.providers import Credentials, aws_provider
 from landingzone.topology import BOOTSTRAP, StackSpec
@@ -44,7 +50,7 @@ def build_bootstrap_stack(scope: Construct, lz: LandingZone, spec: StackSpec, so
     region = backend_region(lz)
     state_provider = None if region == home else aws_provider(stack, region=region, tags=tags, credentials=own,
                                                               alias=logical_id("state", region))
-    runners = delivery.deployer.trusted_principals
+    runners = state_runners(lz)
     backend = delivery.backend
     # The key's own ARN where this stack creates it, so the bucket and table wait for it.
     key_arn = backend.kms_key or sources.record(StateKey(
@@ -69,6 +75,14 @@ def build_bootstrap_stack(scope: Construct, lz: LandingZone, spec: StackSpec, so
     return stack
 
 
+def state_runners(lz: LandingZone) -> Runners:
+    """The trusted principals; with Spacelift also the deployer role in every account, whose sessions are a
+    Spacelift run's own credentials (its AWS integration assumes the deployer role of the stack's account)."""
+    assert lz.delivery is not None and lz.organization.organization.id is not None, "validation requires both"
+    organization = (lz.organization.organization.id, lz.deployer_role) if lz.delivery.spacelift else None
+    return Runners(lz.delivery.deployer.trusted_principals, organization)
+
+
 def deployer_spec(lz: LandingZone, delivery: DeliveryConfig) -> DeployerRoleSpec:
     deployer = delivery.deployer
     boundary = deployer.permissions_boundary
@@ -78,8 +92,12 @@ def deployer_spec(lz: LandingZone, delivery: DeliveryConfig) -> DeployerRoleSpec
     elif boundary is not None and boundary.customer_managed_policy:
         policy = boundary.customer_managed_policy
         ref = Boundary(customer_policy=f"{policy.path}{policy.name}")
+    spacelift = None
+    if delivery.spacelift is not None:
+        spacelift = SpaceliftTrust(aws_account=delivery.spacelift.aws_integration.spacelift_aws_account,
+                                   spacelift_account=delivery.spacelift.account)
     return DeployerRoleSpec(name=lz.deployer_role, trusted_principals=deployer.trusted_principals,
-                            max_session_seconds=deployer.max_session_hours * 3600, boundary=ref,
+                            max_session_seconds=deployer.max_session_hours * 3600, boundary=ref, spacelift=spacelift,
                             managed_policies={logical_id(name): managed_policy_arn(name)
                                               for name in deployer.managed_policies})
 

@@ -25,8 +25,12 @@ def load_suppressions(root: Path) -> Suppressions:
     return suppressions
 
 
-def apply_suppressions(findings: list[Finding], suppressions: Suppressions, today: dt.date) -> list[Finding]:
-    """Mark covered findings suppressed; add a failure per expired entry and a warning per stale one."""
+def apply_suppressions(findings: list[Finding], suppressions: Suppressions, today: dt.date, *,
+                       stale: bool = True) -> list[Finding]:
+    """Mark covered findings suppressed; add a failure per expired entry and a warning per stale one.
+
+    `stale=False` when the findings are those of some stacks only: an entry for another stack is not stale.
+    """
     used: set[int] = set()
     out: list[Finding] = []
     for finding in findings:
@@ -46,7 +50,7 @@ def apply_suppressions(findings: list[Finding], suppressions: Suppressions, toda
             out.append(Finding("suppressions", "", entry.check, entry.resource, f"suppression expired on "
                                f"{entry.expires.isoformat()}; fix the finding or renew it with a new review "
                                f"(owner: {entry.owner})", suppressions.place(index)))
-        elif index not in used:
+        elif stale and index not in used:
             out.append(Finding("suppressions", "", entry.check, entry.resource, "suppression matches no finding; "
                                "remove it so it cannot hide a future one", suppressions.place(index),
                                Status.WARNING))

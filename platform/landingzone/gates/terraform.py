@@ -2,6 +2,7 @@
 
 No registry is reachable, so `terraform init` installs providers only from a filesystem mirror, and a
 shared plugin cache keeps that to one copy of the 700 MB AWS provider however many stacks there are.
+Validating many stacks at once lives in `terraform_batch`.
 """
 
 from __future__ import annotations
@@ -11,12 +12,11 @@ import os
 import shutil
 import subprocess
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from landingzone.errors import MissingTool
-from landingzone.gates.findings import Finding, GateReport
 
 DEFAULT_MIRROR = Path("/opt/tf-plugins")
 USER_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "landingzone" / "terraform-plugins"
@@ -25,6 +25,10 @@ AWS_PROVIDER = ("registry.terraform.io", "hashicorp", "aws", "5.100.0")
 
 class TerraformUnavailable(MissingTool, RuntimeError):
     """Terraform or its provider mirror is not on this machine."""
+
+
+class TerraformFailed(RuntimeError):
+    """Terraform ran but printed no report (it crashed, or a provider did): nothing about the stack is known."""
 
 
 @dataclass(frozen=True)
@@ -42,13 +46,8 @@ def find_terraform(workdir: Path, mirror: Path | None = None, cache: Path | None
 
     The plugin cache defaults to `workdir/plugin-cache`; pass a lasting one to skip re-copying providers.
     """
-    binary = shutil.which("terraform")
-    if binary is None:
-        raise TerraformUnavailable("terraform is not on PATH; install Terraform 1.11 (see DESIGN.md)")
-    mirror = mirror or Path(os.environ.get("LANDINGZONE_TF_MIRROR", DEFAULT_MIRROR))
-    if not mirror.joinpath(*AWS_PROVIDER).is_dir():
-        raise TerraformUnavailable(f"no hashicorp/aws {AWS_PROVIDER[-1]} in the provider mirror {mirror} "
-                                   "(set LANDINGZONE_TF_MIRROR to the mirror folder)")
+    binary = require_terraform(mirror)
+    mirror = mirror_folder(mirror)
     cache = cache or workdir / "plugin-cache"
     cache.mkdir(parents=True, exist_ok=True)
     config = workdir / "terraform.rc"
@@ -66,38 +65,49 @@ def find_terraform(workdir: Path, mirror: Path | None = None, cache: Path | None
     return Terraform(binary, env)
 
 
-def validate_stack(terraform: Terraform, stack_dir: Path) -> list[str]:
-    """Init (no backend) and validate one stack folder; returns Terraform's diagnostics, empty when valid."""
+def require_terraform(mirror: Path | None = None) -> str:
+    """Terraform's path; TerraformUnavailable (exit 4) when it or the provider mirror is missing."""
+    binary = shutil.which("terraform")
+    if binary is None:
+        raise TerraformUnavailable("terraform is not on PATH; install Terraform 1.11 (see DESIGN.md)")
+    folder = mirror_folder(mirror)
+    if not folder.joinpath(*AWS_PROVIDER).is_dir():
+        raise TerraformUnavailable(f"no hashicorp/aws {AWS_PROVIDER[-1]} in the provider mirror {folder} "
+                                   "(set LANDINGZONE_TF_MIRROR to the mirror folder)")
+    return binary
+
+
+def mirror_folder(mirror: Path | None = None) -> Path:
+    return mirror or Path(os.environ.get("LANDINGZONE_TF_MIRROR", DEFAULT_MIRROR))
+
+
+def provider_binary(mirror: Path | None = None) -> Path | None:
+    """The AWS provider's executable in the mirror, or None when the mirror holds none for this platform."""
+    return next(iter(sorted(mirror_folder(mirror).joinpath(*AWS_PROVIDER).glob("*/terraform-provider-aws_*"))), None)
+
+
+def validate_stack(terraform: Terraform, stack_dir: Path, validate_env: Mapping[str, str] | None = None) -> list[str]:
+    """Init (no backend) and validate one stack folder; returns Terraform's diagnostics, empty when valid.
+
+    `validate_env` is added for the validate step only (see `provider_server`); init always runs without it.
+    """
     init = terraform.run(stack_dir, "init", "-backend=false", "-input=false", "-no-color")
     if init.returncode != 0:
         return [f"terraform init failed: {init.stderr.strip() or init.stdout.strip()}"]
-    result = terraform.run(stack_dir, "validate", "-json", "-no-color")
-    report = json.loads(result.stdout)
-    return [f"{d['severity']}: {d['summary']}: {d.get('detail', '')}".rstrip(": ")
-            for d in report.get("diagnostics", []) if d["severity"] == "error" or not report["valid"]]
+    report = validate_json(terraform, stack_dir, validate_env)
+    diagnostics = report.get("diagnostics", [])
+    return [diagnostic_text(d) for d in diagnostics if d["severity"] == "error" or not report["valid"]]
 
 
-def validate_stacks(stacks: Mapping[str, Path], workdir: Path, workers: int | None = None,
-                    cache: Path | None = None) -> GateReport:
-    """Validate every stack in parallel, each in a scratch copy so `.terraform/` never lands in cdktf.out."""
+def validate_json(terraform: Terraform, workdir: Path, env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """`terraform validate -json` of an initialised folder; a run that prints no report raises TerraformFailed."""
+    run = replace(terraform, env={**terraform.env, **env}) if env else terraform
+    result = run.run(workdir, "validate", "-json", "-no-color")
     try:
-        terraform = find_terraform(workdir, cache=cache)
-    except TerraformUnavailable as exc:
-        return GateReport((Finding("terraform-validate", "", "TERRAFORM_UNAVAILABLE", "", str(exc)),))
-    names = sorted(stacks)
-    if not names:
-        return GateReport(())
+        return dict(json.loads(result.stdout))
+    except json.JSONDecodeError:
+        raise TerraformFailed((result.stderr.strip().splitlines() or ["no output"])[-1]) from None
 
-    def one(name: str) -> list[Finding]:
-        scratch = workdir / "stacks" / name
-        scratch.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(stacks[name] / "cdk.tf.json", scratch / "cdk.tf.json")
-        return [Finding("terraform-validate", name, "TERRAFORM_VALIDATE", "", message)
-                for message in validate_stack(terraform, scratch)]
 
-    # The first init fills the shared plugin cache alone: concurrent installs into one cache can race.
-    findings = one(names[0])
-    with ThreadPoolExecutor(max_workers=max(1, min(len(names), workers or os.cpu_count() or 1))) as pool:
-        for result in pool.map(one, names[1:]):
-            findings += result
-    return GateReport(tuple(sorted(findings)), len(names))
+def diagnostic_text(diagnostic: Mapping[str, Any]) -> str:
+    return f"{diagnostic['severity']}: {diagnostic['summary']}: {diagnostic.get('detail', '')}".rstrip(": ")

@@ -167,6 +167,9 @@ POLICY_WORKAROUNDS: tuple[PolicyWorkaround, ...] = (
                      "moto 5.2.5 applies a bucket policy's Deny to every caller whatever its Principal (PutObject: "
                      "403 for a caller the statement does not name), so the deny aimed at the runners would refuse "
                      "the operator's own move of the bootstrap stack's state into the bucket"),
+    PolicyWorkaround("aws_s3_bucket_policy", "s3_policy_state", "RunnersNeverWriteBootstrapStateFromDeployerRoles",
+                     "the same deny for the deployer roles of the organization (with spacelift in "
+                     "config/delivery.yaml): moto 5.2.5 would apply it to the operator too"),
 )
 
 

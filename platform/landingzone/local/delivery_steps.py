@@ -6,7 +6,7 @@ runners do it in a real organisation:
 2. `bootstrap` is applied on local state, then its state moves into the bucket it created
    (`terraform init -migrate-state`);
 3. every other stack gets the IDs `org` creates as Terraform variables, from `org`'s outputs, the way Spacelift
-   passes stack-dependency references;
+   passes stack-dependency references (with Spacelift, routed by the admin stack's references themselves);
 4. AWS's automatic StackSet deployment puts the deployer role into the accounts `org` created. moto has none (see
    capabilities.py), so locally, after each apply of `org`, the run plays AWS's part: it deploys the bootstrap
    StackSet's instances to the organization's OUs, and moto creates the role from the StackSet's own template.
@@ -44,27 +44,31 @@ def ensure_organization(clients: LocalClients) -> str:
 class DeliverySteps:
     """The steps above, for one local run over `stacks_dir`."""
 
-    def __init__(self, stacks: StackTerraform, stacks_dir: Path, synthesized: Path, clients: LocalClients) -> None:
+    def __init__(self, stacks: StackTerraform, stacks_dir: Path, synthesized: Path, clients: LocalClients, *,
+                 references: Mapping[str, Mapping[str, tuple[str, str]]] | None = None) -> None:
+        """`references` (stack → its variable → (the stack it depends on, that stack's output)) route the inputs
+        as Spacelift's dependency references do; without them a variable takes org's output of the same name."""
         self._stacks, self._dir, self._synthesized, self._clients = stacks, stacks_dir, synthesized, clients
-        self._outputs: dict[str, Any] | None = None
+        self._references = references
+        self._outputs: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
 
     def apply(self, name: str) -> StackRun:
-        """Apply `name`, the bootstrap stack first on local state and then moved into its bucket."""
+        """Apply `name`, the bootstrap stack first on local state and then moved into its bucket. Its inputs are
+        already written: `inputs_for` runs before every apply, since they are part of the stack's fingerprint."""
         folder = self._dir / name
         if name == BOOTSTRAP and not (folder / _MIGRATED).is_file():
             return self._first_bootstrap(folder)
-        if name != ORG:
-            self._write_inputs(folder)
         run = self._stacks.apply(name)
-        if run.ok and name == ORG:
-            with self._lock:
-                self._outputs = None
-            return self._deploy_stack_sets(run)
-        return run
+        if not run.ok:
+            return run
+        with self._lock:
+            self._outputs.pop(name, None)  # its outputs may have changed
+        return self._deploy_stack_sets(run) if name == ORG else run
 
     def inputs_for(self, name: str) -> None:
-        """Write the variables `name` declares from the org stack's outputs (before its fingerprint is taken)."""
+        """Write the variables `name` declares from the outputs of the stacks it depends on (before its fingerprint
+        is taken)."""
         if name not in (BOOTSTRAP, ORG):
             self._write_inputs(self._dir / name)
 
@@ -85,19 +89,26 @@ class DeliverySteps:
 
     def _write_inputs(self, folder: Path) -> None:
         declared = json.loads((folder / "cdk.tf.json").read_text()).get("variable", {})
-        outputs = self._org_outputs() if declared else {}
-        values = {name: outputs[name] for name in sorted(declared) if name in outputs}
+        if self._references is None:
+            routes = {name: (ORG, name) for name in declared}
+        else:  # a variable no reference fills stays empty: the plan then names it, as Spacelift's run would
+            routes = {name: route for name, route in self._references.get(folder.name, {}).items() if name in declared}
+        values = {}
+        for name, (stack, output) in sorted(routes.items()):
+            outputs = self._outputs_of(stack)
+            if output in outputs:
+                values[name] = outputs[output]
         path = folder / INPUTS_FILE
         if values:
             path.write_text(json.dumps(values, indent=2, sort_keys=True) + "\n")
         else:
             path.unlink(missing_ok=True)
 
-    def _org_outputs(self) -> dict[str, Any]:
+    def _outputs_of(self, stack: str) -> dict[str, Any]:
         with self._lock:
-            if self._outputs is None:
-                self._outputs = self._stacks.outputs(ORG)
-            return self._outputs
+            if stack not in self._outputs:
+                self._outputs[stack] = self._stacks.outputs(stack)
+            return self._outputs[stack]
 
     def _deploy_stack_sets(self, org_run: StackRun) -> StackRun:
         """AWS's automatic deployment, played once `org` has created the accounts and OUs (see the module doc)."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from landingzone.config import LandingZone
+from landingzone.delivery.spacelift_config import CONFIG_FILE
 from landingzone.local import server
 from landingzone.local.applied import already_applied, forget_applied, record_applied
 from landingzone.local.clients import LocalClients, seed_identity_groups
@@ -18,11 +19,12 @@ from landingzone.local.processes import Children, stop_on_interrupt
 from landingzone.local.retarget import LeftOut
 from landingzone.local.run_lock import exclusive
 from landingzone.local.runner import UNCHANGED, Progress, StackRun, run_in_order
+from landingzone.local.spacelift_runs import RUNS, AdminView, SpaceliftRuns, check_committed
 from landingzone.local.stack_terraform import StackTerraform
 from landingzone.local.verify import Check, verify
 from landingzone.local.workspace import Workspace, deployable, write_local_stacks
 from landingzone.output import staged
-from landingzone.topology import StackSpec
+from landingzone.topology import ADMIN, StackSpec
 from landingzone.topology.inputs import RUN_ID
 
 Say = Callable[[str], None]
@@ -52,16 +54,29 @@ def up(lz: LandingZone, specs: Sequence[StackSpec], project: Path, *, workers: i
     from landingzone.stacks.synth import synthesize
 
     workspace = Workspace.of(project)
+    if _spacelift(lz):
+        check_committed(lz, specs)
     with exclusive(workspace.root, "up"):
         local = local_aws(workspace, say)
+        if _spacelift(lz):
+            say(f"each stack runs as its Spacelift run does: the hooks of the committed {CONFIG_FILE}, then the "
+                f"plan policies of policies/spacelift/ (each run's log in {workspace.root / RUNS}/<stack>/)")
         chosen, left_out = deployable(specs)
+        # With Spacelift the admin stack is synthesized too (not deployed): the local runs read each stack's labels
+        # and dependency references from it, as Spacelift has them from its apply.
+        admin = [spec for spec in specs if spec.name == ADMIN] if _spacelift(lz) else []
         with staged(workspace.synth_dir) as stage:
-            synthesize(lz, chosen, stage)
+            synthesize(lz, [*chosen, *admin], stage)
         names = [spec.name for spec in chosen]
         ids = _local_ids(lz, LocalClients(lz, local.endpoint))
         result = UpResult(local.endpoint, left_out + write_local_stacks(lz, workspace, names, local.endpoint, ids=ids))
-        _deploy(lz, chosen, workspace, local, result, workers=workers, progress=progress)
+        _deploy(lz, chosen, workspace, local, result, workers=workers, progress=progress, say=say)
     return result
+
+
+def _spacelift(lz: LandingZone) -> bool:
+    """Whether stacks run in Spacelift: then each local apply is a local Spacelift run (see spacelift_runs.py)."""
+    return lz.delivery is not None and lz.delivery.spacelift is not None
 
 
 def _local_ids(lz: LandingZone, clients: LocalClients) -> dict[str, str]:
@@ -108,11 +123,13 @@ class Applied:
 def apply_stacks(workspace: Workspace, local: server.LocalAws, graph: Mapping[str, Sequence[str]], *,
                  workers: int, progress: Progress | None = None, children: Children | None = None,
                  before: Callable[[str], None] | None = None,
-                 apply_one: Callable[[StackTerraform, str], StackRun] | None = None) -> Applied:
+                 apply_one: Callable[[StackTerraform, str], StackRun] | None = None,
+                 say: Say = lambda _text: None) -> Applied:
     """Apply every stack folder of `graph` in dependency order, as `up --local` does.
 
     A stack applied before from exactly the same input is not applied again ("unchanged"), so a re-run after a
-    failure or an interrupt applies only what is missing. SIGINT/SIGTERM stop it cleanly (see processes.py).
+    failure or an interrupt applies only what is missing. SIGINT/SIGTERM stop it cleanly (see processes.py), and
+    `say` tells the user how.
     `before(name)` runs first (it may write the stack's inputs), then the stack is applied with `apply_one`
     (default: a plain `terraform apply`).
     """
@@ -131,21 +148,28 @@ def apply_stacks(workspace: Workspace, local: server.LocalAws, graph: Mapping[st
             record_applied(folder)
         return run
 
-    with stop_on_interrupt(children):
-        runs = run_in_order(graph, apply, workers=workers, progress=progress, stop=lambda: children.stopping)
+    with stop_on_interrupt(children, say=say):
+        runs = run_in_order(graph, apply, workers=workers, progress=progress, stop=lambda: children.interrupted)
     lost = "" if children.stopping or local.alive() else (
         f"the local AWS (pid {local.pid}) stopped during the run; see {workspace.root / 'server.log'}")
-    return Applied(runs, children.stopping, lost)
+    return Applied(runs, children.interrupted, lost)
 
 
 def _deploy(lz: LandingZone, chosen: Sequence[StackSpec], workspace: Workspace, local: server.LocalAws,
-            result: UpResult, *, workers: int, progress: Progress) -> None:
-    terraform = workspace.terraform()
+            result: UpResult, *, workers: int, progress: Progress, say: Say) -> None:
+    terraform, run_id = workspace.terraform(), _run_id()
     # The run's ID reaches each provider's session name (`<stack>@<run>`), as Spacelift's TF_VAR_spacelift_run_id does.
-    children = Children(replace(terraform, env={**terraform.env, f"TF_VAR_{RUN_ID}": _run_id()}))
+    children = Children(replace(terraform, env={**terraform.env, f"TF_VAR_{RUN_ID}": run_id}))
     clients = LocalClients(lz, local.endpoint)
-    steps = DeliverySteps(StackTerraform(children, workspace.stacks_dir, stale_locks_are_ours=True),
-                          workspace.stacks_dir, workspace.synth_dir, clients) if lz.delivery else None
+    applying: StackTerraform = StackTerraform(children, workspace.stacks_dir, stale_locks_are_ours=True)
+    references = None
+    if _spacelift(lz):
+        admin = AdminView.read(workspace.synth_dir / "stacks" / ADMIN / "cdk.tf.json")
+        applying = SpaceliftRuns(children, workspace.stacks_dir, project=lz.root, runs_dir=workspace.root / RUNS,
+                                 synthesized=workspace.synth_dir, run_id=run_id, admin=admin)
+        references = admin.references
+    steps = DeliverySteps(applying, workspace.stacks_dir, workspace.synth_dir, clients,
+                          references=references) if lz.delivery else None
 
     def before(name: str) -> None:
         # Entra's SCIM sync creates the groups the identity stack looks up; locally nothing else would.
@@ -156,18 +180,18 @@ def _deploy(lz: LandingZone, chosen: Sequence[StackSpec], workspace: Workspace, 
 
     applied = apply_stacks(workspace, local, {spec.name: spec.depends_on for spec in chosen}, workers=workers,
                            progress=progress, children=children, before=before,
-                           apply_one=(lambda _stacks, name: steps.apply(name)) if steps else None)
+                           apply_one=(lambda _stacks, name: steps.apply(name)) if steps else None, say=say)
     result.applied, result.interrupted, result.server_lost = applied.runs, applied.interrupted, applied.server_lost
     if result.interrupted or result.server_lost or not all(run.ok for run in result.applied.values()):
         return
     stacks = StackTerraform(children, workspace.stacks_dir)
     # Verification reads with boto3 while Terraform re-plans: neither changes anything.
-    with stop_on_interrupt(children), ThreadPoolExecutor(max_workers=1) as pool:
+    with stop_on_interrupt(children, say=say), ThreadPoolExecutor(max_workers=1) as pool:
         checks = pool.submit(verify, lz, clients, chosen, stacks.state, workspace.local_stack)
         result.replanned = run_in_order({spec.name: () for spec in chosen}, stacks.plan, workers=workers,
-                                        stop=lambda: children.stopping)
+                                        stop=lambda: children.interrupted)
         result.checks = checks.result()
-    result.interrupted = children.stopping
+    result.interrupted = children.interrupted
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from graphlib import CycleError, TopologicalSorter
 
-OK, FAILED, NOT_ATTEMPTED, UNCHANGED = "ok", "failed", "not attempted", "unchanged"
+OK, FAILED, NOT_ATTEMPTED, UNCHANGED, CHANGED = "ok", "failed", "not attempted", "unchanged", "changed"
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class StackRun:
 
     name: str
     # ok; failed; not attempted (a stack it needs did not succeed, or the run was interrupted); unchanged (applied
-    # before from the same input, so not applied again)
+    # before from the same input, so not applied again); changed (a plan that proposes changes)
     status: str
     resources: int = 0  # managed resources in the state afterwards
     seconds: float = 0.0

@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from landingzone.local.processes import Children
-from landingzone.local.runner import FAILED, OK, StackRun
+from landingzone.local.runner import CHANGED, FAILED, OK, StackRun
 
+PLAN_FILE = "local.plan"
+_PLAN_HAS_CHANGES = 2  # `terraform plan -detailed-exitcode`: 0 no changes, 1 error, 2 changes
 _LOCK_ID = re.compile(r"Lock Info:\s*\n\s*ID:\s*(\S+)")
 
 
@@ -30,7 +32,15 @@ class StackTerraform:
         started = time.perf_counter()
         if (failure := self._init(name, started)) is not None:
             return failure
-        result = self._locked(name, "apply", "-auto-approve", "-input=false", "-no-color")
+        return self._applied(name, started, "-auto-approve")
+
+    def apply_plan(self, name: str, started: float | None = None) -> StackRun:
+        """Apply exactly the plan that `plan` saved in `local.plan`, as a Spacelift run applies the plan its policies
+        passed (Terraform refuses it when the state moved since)."""
+        return self._applied(name, time.perf_counter() if started is None else started, PLAN_FILE)
+
+    def _applied(self, name: str, started: float, *args: str) -> StackRun:
+        result = self._locked(name, "apply", "-input=false", "-no-color", *args)
         # Kept beside the state: the report shows only errors, the log shows every resource and its time.
         (self._stacks / name / "apply.log").write_text(result.stdout + result.stderr)
         seconds = time.perf_counter() - started
@@ -39,22 +49,34 @@ class StackTerraform:
         return StackRun(name, OK, self.count(name), seconds)
 
     def plan(self, name: str, *extra: str) -> StackRun:
-        """A plan; `ok` only when it proposes no change. `detail` lists each change as `action address`."""
+        """A plan; `ok` only when it proposes no change, `changed` when it does (then `detail` lists each change as
+        `action address`), `failed` when Terraform could not plan. The plan stays in `local.plan` for `show_plan`."""
+        return self.plan_and_show(name, *extra)[0]
+
+    def plan_and_show(self, name: str, *extra: str) -> tuple[StackRun, dict[str, object]]:
+        """`plan`, and the plan as `show_plan` reads it when it has changes (empty otherwise).
+
+        `-detailed-exitcode` tells no change, error and changes apart, so a plan without changes costs no
+        `terraform show`.
+        """
         started = time.perf_counter()
         if (failure := self._init(name, started)) is not None:
-            return failure
+            return failure, {}
         result = self._children.run(self._stacks / name, "plan", "-input=false", "-no-color", "-lock=false",
-                                    "-out=local.plan", *extra)
-        if result.returncode != 0:
+                                    "-detailed-exitcode", f"-out={PLAN_FILE}", *extra)
+        if result.returncode not in (0, _PLAN_HAS_CHANGES):
             return StackRun(name, FAILED, seconds=time.perf_counter() - started,
-                            detail=terraform_error(result.stderr))
-        changes = plan_changes(self.show_plan(name))
-        return StackRun(name, FAILED if changes else OK, self.count(name), time.perf_counter() - started,
-                        "\n".join(changes))
+                            detail=terraform_error(result.stderr)), {}
+        if result.returncode == 0:
+            return StackRun(name, OK, self.count(name), time.perf_counter() - started), {}
+        plan = self.show_plan(name)
+        # Outputs alone change the exit code too; they are listed so a `changed` plan never shows no change.
+        changes = plan_changes(plan) or output_changes(plan)
+        return StackRun(name, CHANGED, self.count(name), time.perf_counter() - started, "\n".join(changes)), plan
 
     def show_plan(self, name: str) -> dict[str, object]:
         """The last plan of `name` as `terraform show -json` prints it."""
-        return dict(json.loads(self._children.run(self._stacks / name, "show", "-json", "local.plan").stdout))
+        return dict(json.loads(self._children.run(self._stacks / name, "show", "-json", PLAN_FILE).stdout))
 
     def state(self, name: str) -> dict[str, object]:
         """The state of `name` as `terraform show -json` prints it."""
@@ -147,6 +169,28 @@ def plan_changes(plan: Mapping[str, object]) -> list[str]:
         verb = "replace" if set(actions) == {"create", "delete"} else actions[0]
         changes.append(f"{verb} {change['address']}")
     return changes
+
+
+def output_changes(plan: Mapping[str, object]) -> list[str]:
+    """`update output.name` (or create, delete) for every root output a JSON plan changes."""
+    changes = plan.get("output_changes", {})  # type: ignore[union-attr]
+    return [f"{change['actions'][0]} output.{name}" for name, change in sorted(changes.items())
+            if change["actions"] != ["no-op"]]
+
+
+def drifted_attributes(plan: Mapping[str, object]) -> list[str]:
+    """What changed outside Terraform since the last apply, from a JSON plan's `resource_drift`: each resource
+    with the top-level arguments whose refreshed value differs from the state, or `deleted outside Terraform`."""
+    drifted = []
+    for entry in plan.get("resource_drift", []):  # type: ignore[union-attr]
+        change = entry["change"]
+        before, after = change.get("before") or {}, change.get("after")
+        if after is None or change["actions"] == ["delete"]:
+            drifted.append(f"{entry['address']}: deleted outside Terraform")
+            continue
+        keys = sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
+        drifted.append(f"{entry['address']}: {', '.join(keys) or 'changed'}")
+    return drifted
 
 
 def terraform_error(stderr: str) -> str:

@@ -69,10 +69,14 @@ def _accounts(lz: LandingZone, clients: LocalClients, org: Any, paths: Mapping[s
 
 
 def _deployer_roles(lz: LandingZone, clients: LocalClients) -> Iterator[Check]:
-    """The deployer role in every account, trusted by exactly the configured runner principals."""
+    """The deployer role in every account, trusted by exactly what the configuration says: the runner principals
+    and, with Spacelift, its integration (by external ID) and the role's own sessions, each under its condition."""
     if lz.delivery is None:
         return
-    expected = set(lz.delivery.deployer.trusted_principals)
+    from landingzone.constructs.deployer_role import trust_policy
+    from landingzone.delivery.bootstrap import deployer_spec
+
+    spec, ids = deployer_spec(lz, lz.delivery), clients.account_ids()
     for account in lz.accounts:
         if account.decommissioned:
             continue
@@ -82,11 +86,17 @@ def _deployer_roles(lz: LandingZone, clients: LocalClients) -> Iterator[Check]:
         except iam.exceptions.NoSuchEntityException:
             yield Check(f"deployer role in {account.name}", False, f"no role {lz.deployer_role}")
             continue
-        document = json.loads(trust) if isinstance(trust, str) else trust
-        trusted = {p for s in document["Statement"] if s["Effect"] == "Allow"
-                   for p in _listed(s.get("Principal", {}).get("AWS", []))}
-        yield Check(f"deployer role in {account.name}", trusted == expected,
-                    difference(expected, trusted) or f"trusted by exactly {sorted(expected)}")
+        found = _grants(json.loads(trust) if isinstance(trust, str) else trust)
+        expected = _grants(trust_policy(spec, lambda part, i=ids[account.name]: f"arn:aws:iam::{i}:{part}"))
+        yield Check(f"deployer role in {account.name}", found == expected,
+                    difference(expected, found) or f"trusted by exactly {sorted(expected)}")
+
+
+def _grants(document: Mapping[str, Any]) -> set[str]:
+    """Each principal an Allow statement of a trust policy names, with the condition it is trusted under."""
+    return {principal + (f" if {json.dumps(s['Condition'], sort_keys=True)}" if s.get("Condition") else "")
+            for s in document["Statement"] if s["Effect"] == "Allow"
+            for principal in _listed(s.get("Principal", {}).get("AWS", []))}
 
 
 def _listed(value: Any) -> list[Any]:

@@ -16,6 +16,7 @@ from landingzone.config.workloads import available_workloads
 from landingzone.constructs.ids import logical_id
 
 BOOTSTRAP = "bootstrap"
+ADMIN = "admin"
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,8 @@ class StackSpec:
     account: str
     builder: str  # "module:function" taking (scope, landing_zone, spec, sources) and returning the stack
     depends_on: tuple[str, ...] = ()
-    # False where Terraform here cannot check the stack: its provider is not in the offline mirror (entra: azuread).
+    # False where Terraform here cannot check the stack: its provider is not in the offline mirror (entra: azuread;
+    # admin: spacelift-io/spacelift). Tests check such a stack's JSON against a schema of its provider instead.
     validate: bool = True
 
     def load_builder(self) -> Callable[..., object]:
@@ -70,7 +72,17 @@ def stack_specs(lz: LandingZone) -> tuple[StackSpec, ...]:
         specs.append(StackSpec(f"baseline-{account.name}", account.name,
                                "landingzone.stacks.baseline:build_baseline_stack", tuple(after)))
     specs += _workload_specs(lz)
+    specs += _admin_spec(lz)
     return tuple(specs)
+
+
+def _admin_spec(lz: LandingZone) -> list[StackSpec]:
+    """The Spacelift stacks of all the others, with Spacelift's provider; after org, whose outputs name the
+    accounts its AWS integrations assume roles in."""
+    if lz.delivery is None or lz.delivery.spacelift is None:
+        return []
+    return [StackSpec(ADMIN, lz.organization.core_accounts.management, "landingzone.delivery.admin:build_admin_stack",
+                      ("org",), validate=False)]
 
 
 def _workload_specs(lz: LandingZone) -> list[StackSpec]:
