@@ -21,11 +21,14 @@ import pytest
 from conftest import copy_example
 from landingzone.cli import main
 from landingzone.config import LandingZone, load_landing_zone
+from landingzone.config.baseline import account_contacts
 from landingzone.config.checks_network import reachable_segments
 from landingzone.config.management_policies import management_policies
 from landingzone.config.model import ROOT, target_keys
 from landingzone.config.scp import ORGANIZATION_ID_TOKEN
+from landingzone.constructs.account_hygiene import MAX_AGE_DAYS, MIN_LENGTH, REUSE_PREVENTION
 from landingzone.constructs.ids import hub_name, segment_table_name
+from landingzone.constructs.trail_alarms import CIS_ALARMS
 from landingzone.delivery import spacelift_config
 from landingzone.gates.plan_policies import plan_policies
 from landingzone.gates.plan_safety import check_plan
@@ -39,6 +42,7 @@ from landingzone.local.spacelift_runs import HOOKS_LOG, RUNS, SpaceliftRuns
 from landingzone.local.stack_terraform import StackTerraform
 from landingzone.local.workspace import Workspace, write_local_stacks
 from landingzone.stacks import decommission_allowlist, stack_specs
+from landingzone.stacks.security import trail_name
 from landingzone.stacks.synth import synthesize
 
 # A statement whose condition holds policy variables: they must reach AWS as written, not as Terraform references.
@@ -224,20 +228,112 @@ def test_every_stack_keeps_its_state_in_the_bucket_under_a_lock(deployed: Deploy
 
 
 def test_the_log_archive_refuses_insecure_transport_and_admits_cloudtrail_and_config(deployed: Deployed) -> None:
+    """The trail's archive and AWS Config's bucket (its own: Config cannot write under default Object Lock
+    retention) each refuse plain HTTP to anyone and admit exactly their service as a writer."""
     lz = deployed.lz
+    s3 = deployed.clients.account(lz.organization.core_accounts.log_archive, "s3")
+    names = {b["Name"] for b in s3.list_buckets()["Buckets"]}
+    for kind, writer in (("audit", "cloudtrail.amazonaws.com"), ("config", "config.amazonaws.com")):
+        bucket = next(n for n in names if n.startswith(f"{lz.organization.organization.name}-{kind}-logs-"))
+        statements = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])["Statement"]
+        insecure = [s for s in statements if s["Effect"] == "Deny" and s.get("Condition", {}).get("Bool", {}).get(
+            "aws:SecureTransport") == "false"]
+        assert insecure and all(s["Principal"] in ("*", {"AWS": "*"}) and "s3:*" in _list(s["Action"])
+                                for s in insecure), bucket
+        writers = {p for s in statements if s["Effect"] == "Allow" and "s3:PutObject" in _list(s["Action"])
+                   for p in _list(s["Principal"].get("Service", []))}
+        assert writers == {writer}, bucket
+        assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+        assert all(s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"].values())
+
+
+def test_every_account_and_region_is_hardened(deployed: Deployed) -> None:
+    """EBS default encryption and default security groups and network ACLs without a rule (the default VPC's and
+    our own VPCs'), in every account and allowed region; the password policy, the alternate contacts and the
+    audit roles in every account; AWS Backup's role trusted only for its own account."""
+    lz = deployed.lz
+    ids = deployed.clients.account_ids()
+    for account in lz.accounts:
+        for region in lz.organization.organization.allowed_regions:
+            ec2 = deployed.clients.account(account.name, "ec2", region)
+            assert ec2.get_ebs_encryption_by_default()["EbsEncryptionByDefault"], (account.name, region)
+            groups = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["default"]}])
+            assert [g for g in groups["SecurityGroups"] if g["IpPermissions"] or g["IpPermissionsEgress"]] == []
+            acls = ec2.describe_network_acls(Filters=[{"Name": "default", "Values": ["true"]}])["NetworkAcls"]
+            assert acls and [e for a in acls for e in a["Entries"] if e["RuleAction"] == "allow"] == []
+        iam = deployed.clients.account(account.name, "iam")
+        policy = iam.get_account_password_policy()["PasswordPolicy"]
+        assert (policy["MinimumPasswordLength"], policy["PasswordReusePrevention"], policy["MaxPasswordAge"]) == (
+            MIN_LENGTH, REUSE_PREVENTION, MAX_AGE_DAYS), account.name
+        assert {"SecurityAuditRole", "SupportRole"} <= {r["RoleName"] for r in iam.list_roles()["Roles"]}
+        trust = iam.get_role(RoleName="LandingZoneBackup")["Role"]["AssumeRolePolicyDocument"]
+        assert [s["Condition"] for s in trust["Statement"]] == [
+            {"StringEquals": {"aws:SourceAccount": ids[account.name]}}], account.name
+        contacts = deployed.clients.account(account.name, "account")
+        for kind, contact in account_contacts(lz.organization.baseline, account.manifest.baseline).items():
+            found = contacts.get_alternate_contact(AlternateContactType=kind.upper())["AlternateContact"]
+            assert (found["EmailAddress"], found["PhoneNumber"]) == (contact.email, contact.phone), (account, kind)
+
+
+def test_the_trail_is_locked_alarmed_and_records_data_events(deployed: Deployed) -> None:
+    lz = deployed.lz
+    security = lz.organization.security
     s3 = deployed.clients.account(lz.organization.core_accounts.log_archive, "s3")
     archive = next(b["Name"] for b in s3.list_buckets()["Buckets"]
                    if b["Name"].startswith(f"{lz.organization.organization.name}-audit-logs-"))
-    statements = json.loads(s3.get_bucket_policy(Bucket=archive)["Policy"])["Statement"]
-    insecure = [s for s in statements if s["Effect"] == "Deny" and s.get("Condition", {}).get("Bool", {}).get(
-        "aws:SecureTransport") == "false"]
-    assert insecure and all(s["Principal"] in ("*", {"AWS": "*"}) and "s3:*" in _list(s["Action"]) for s in insecure)
-    writers = {p for s in statements if s["Effect"] == "Allow" and "s3:PutObject" in _list(s["Action"])
-               for p in _list(s["Principal"].get("Service", []))}
-    assert {"cloudtrail.amazonaws.com", "config.amazonaws.com"} <= writers
-    assert s3.get_bucket_versioning(Bucket=archive)["Status"] == "Enabled"
-    blocked = s3.get_public_access_block(Bucket=archive)["PublicAccessBlockConfiguration"]
-    assert all(blocked.values())
+    lock = s3.get_object_lock_configuration(Bucket=archive)["ObjectLockConfiguration"]
+    assert lock == {"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {
+        "Mode": security.log_retention.object_lock.upper(), "Days": security.log_retention.archive_days,
+        "Years": 0}}}
+    trail = deployed.clients.management("cloudtrail")
+    assert [s["InsightType"] for s in trail.get_insight_selectors(TrailName=trail_name(lz))["InsightSelectors"]] == [
+        *security.trail.insights]
+    selectors = trail.get_event_selectors(TrailName=trail_name(lz))["AdvancedEventSelectors"]
+    data = {f["Equals"][0] for s in selectors for f in s["FieldSelectors"] if f["Field"] == "resources.type"}
+    assert data == {"AWS::S3::Object", "AWS::Lambda::Function"}
+    metric_filters = deployed.clients.management("logs").describe_metric_filters()["metricFilters"]
+    assert sorted(f["filterName"] for f in metric_filters) == sorted(f"cis-{name}" for name in CIS_ALARMS)
+    alarms = deployed.clients.management("cloudwatch").describe_alarms(AlarmNamePrefix="cis-")["MetricAlarms"]
+    [topic] = {arn for alarm in alarms for arn in alarm["AlarmActions"]}
+    assert len(alarms) == len(CIS_ALARMS)
+    subscribed = deployed.clients.management("sns").list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    assert sorted(s["Endpoint"] for s in subscribed) == sorted(security.alarm_emails)
+
+
+def test_gateway_endpoints_admit_only_the_organization(deployed: Deployed) -> None:
+    """A private subnet reaches the organization's buckets and tables through its gateway endpoints, and of
+    anybody else's only reads of the AWS-owned buckets that package managers and ECR layers need."""
+    organization_id = deployed.clients.management("organizations").describe_organization()["Organization"]["Id"]
+    perimeter = {"StringEquals": {"aws:PrincipalOrgID": organization_id, "aws:ResourceOrgID": organization_id}}
+    seen = []
+    for account in deployed.lz.accounts:
+        ec2 = deployed.clients.account(account.name, "ec2", deployed.lz.organization.organization.home_region)
+        for endpoint in ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-endpoint-type",
+                                                             "Values": ["Gateway"]}])["VpcEndpoints"]:
+            seen.append((account.name, endpoint["ServiceName"].rsplit(".", 1)[-1]))
+            for statement in json.loads(endpoint["PolicyDocument"])["Statement"]:
+                assert statement["Effect"] == "Allow"
+                assert statement.get("Condition") == perimeter or (
+                    statement["Action"] == "s3:GetObject" and "*" not in _list(statement["Resource"])), seen[-1]
+    assert {service for _, service in seen} == {"s3", "dynamodb"}
+
+
+def test_the_meeting_recorders_images_are_scanned_and_expired_and_its_model_calls_logged(deployed: Deployed) -> None:
+    for account in ("prod", "staging"):
+        stack = json.loads((deployed.workspace.stacks_dir / f"meeting-recorder-{account}" / "cdk.tf.json").read_text())
+        [lifecycle] = stack["resource"]["aws_ecr_lifecycle_policy"].values()
+        [logging] = stack["resource"]["aws_bedrock_model_invocation_logging_configuration"].values()
+        ecr = deployed.clients.account(account, "ecr")
+        [repository] = ecr.describe_repositories()["repositories"]
+        assert repository["imageScanningConfiguration"] == {"scanOnPush": True}
+        deployed_rules = ecr.get_lifecycle_policy(repositoryName=repository["repositoryName"])["lifecyclePolicyText"]
+        assert json.loads(deployed_rules) == json.loads(lifecycle["policy"])
+        found = deployed.clients.account(account, "bedrock").get_model_invocation_logging_configuration()
+        group = logging["logging_config"]["cloudwatch_config"]["log_group_name"]  # ${aws_cloudwatch_log_group.X.name}
+        group_name = stack["resource"]["aws_cloudwatch_log_group"][group.split(".")[1]]["name"]
+        assert found["loggingConfig"]["cloudWatchConfig"]["logGroupName"] == group_name
+        assert found["loggingConfig"]["textDataDeliveryEnabled"] == logging["logging_config"][
+            "text_data_delivery_enabled"]
 
 
 def test_the_stacks_plan_no_changes_when_terraform_asks_again(deployed: Deployed) -> None:

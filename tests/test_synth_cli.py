@@ -99,7 +99,7 @@ def test_broken_suppressions_are_found_before_anything_is_written(project: Path,
         file.write("  - check: CKV_AWS_18\n    resource: 'org:*'\n    reason: too short\n    owner: me\n")
     assert main(["synth", "--root", str(project)]) == EXIT_CONFIG
     assert capsys.readouterr().err.splitlines() == [
-        "policies/checkov/suppressions.yaml:175: suppressions[25].reason: 'too short' is 9 characters long; at least "
+        "policies/checkov/suppressions.yaml:183: suppressions[26].reason: 'too short' is 9 characters long; at least "
         "20 are needed",
         "landingzone: 1 problem in the configuration; nothing was written"]
     assert tree(out) == before
@@ -154,7 +154,7 @@ def test_synth_json_is_one_document_with_stacks_and_timings(project: Path, capsy
     out, err = capsys.readouterr()
     document = json.loads(out)
     assert (document["command"], document["ok"], document["exit_code"]) == ("synth", True, 0)
-    assert document["stacks"] == [{"name": "org", "account": "management", "resources": 29, "imports": 1}]
+    assert document["stacks"] == [{"name": "org", "account": "management", "resources": 36, "imports": 1}]
     assert set(document["timings"]) == {"validate", "import", "synth"}
     assert document["out"] == str(project / "cdktf.out")
     assert "landingzone: building stacks (1)..." in err.splitlines()  # progress stays on stderr
