@@ -75,6 +75,16 @@ def test_default_vpcs_keep_no_security_group_or_acl_rule_and_give_no_public_ip(b
             assert subnet["availability_zone"] == "${each.value.availability_zone}"
 
 
+def test_every_image_pushed_in_any_region_is_scanned(baselines) -> None:
+    """Registry-wide, so repositories someone creates outside landingzone are scanned too."""
+    for account, stack in baselines.items():
+        scanning = by_region(stack, "aws_ecr_registry_scanning_configuration")
+        assert sorted(scanning) == list(REGIONS), account
+        for config in scanning.values():
+            assert config["scan_type"] == "BASIC" and config["rule"] == [{
+                "scan_frequency": "SCAN_ON_PUSH", "repository_filter": [{"filter": "*", "filter_type": "WILDCARD"}]}]
+
+
 def test_a_manifest_may_keep_its_default_vpcs_and_give_its_own_billing_contact(
         project: Path, synth_stack: Callable[..., dict[str, Any]]) -> None:
     manifest = project / "accounts" / "dev.yaml"

@@ -248,9 +248,10 @@ def test_the_log_archive_refuses_insecure_transport_and_admits_cloudtrail_and_co
 
 
 def test_every_account_and_region_is_hardened(deployed: Deployed) -> None:
-    """EBS default encryption and default security groups and network ACLs without a rule (the default VPC's and
-    our own VPCs'), in every account and allowed region; the password policy, the alternate contacts and the
-    audit roles in every account; AWS Backup's role trusted only for its own account."""
+    """EBS default encryption, scan on push for every ECR repository and default security groups and network ACLs
+    without a rule (the default VPC's and our own VPCs'), in every account and allowed region; the password
+    policy, the alternate contacts and the audit roles in every account; AWS Backup's role trusted only for its
+    own account."""
     lz = deployed.lz
     ids = deployed.clients.account_ids()
     for account in lz.accounts:
@@ -261,6 +262,8 @@ def test_every_account_and_region_is_hardened(deployed: Deployed) -> None:
             assert [g for g in groups["SecurityGroups"] if g["IpPermissions"] or g["IpPermissionsEgress"]] == []
             acls = ec2.describe_network_acls(Filters=[{"Name": "default", "Values": ["true"]}])["NetworkAcls"]
             assert acls and [e for a in acls for e in a["Entries"] if e["RuleAction"] == "allow"] == []
+            rules = deployed.clients.account(account.name, "ecr", region).get_registry_scanning_configuration()
+            assert [r["scanFrequency"] for r in rules["scanningConfiguration"]["rules"]] == ["SCAN_ON_PUSH"]
         iam = deployed.clients.account(account.name, "iam")
         policy = iam.get_account_password_policy()["PasswordPolicy"]
         assert (policy["MinimumPasswordLength"], policy["PasswordReusePrevention"], policy["MaxPasswordAge"]) == (
