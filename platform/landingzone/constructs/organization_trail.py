@@ -55,7 +55,8 @@ def event_selectors(events: DataEvents) -> list[CloudtrailAdvancedEventSelector]
     they select), then one selector per kind of data event asked for."""
     data = _field("eventCategory", equal_to=["Data"])
     objects = _field("resources.type", equal_to=["AWS::S3::Object"])
-    selectors = [CloudtrailAdvancedEventSelector(name="Management events", field_selector=[
+    # The name the console gives this selector, by which assessment tools (Prowler among them) recognise it.
+    selectors = [CloudtrailAdvancedEventSelector(name="Management events selector", field_selector=[
         _field("eventCategory", equal_to=["Management"])])]
     if events.archive_buckets:
         archive = _field("resources.ARN", starts_with=[f"arn:aws:s3:::{name}/" for name in events.archive_buckets])

@@ -93,9 +93,10 @@ CIS_ALARMS: dict[str, tuple[str, str]] = {
                         "EnableVpcClassicLink") + " }"),
     "organizations-changes": ("The organization, its OUs, accounts or policies changed (CIS 4.15)",
                               "{ ($.eventSource = organizations.amazonaws.com) && (" + _any_event(
-                                  "AcceptHandshake", "AttachPolicy", "CreateAccount", "CreateOrganizationalUnit",
-                                  "CreatePolicy", "DeclineHandshake", "DeleteOrganization",
-                                  "DeleteOrganizationalUnit", "DeletePolicy", "DetachPolicy", "DisablePolicyType",
+                                  "AcceptHandshake", "AttachPolicy", "CancelHandshake", "CreateAccount",
+                                  "CreateOrganization", "CreateOrganizationalUnit", "CreatePolicy",
+                                  "DeclineHandshake", "DeleteOrganization", "DeleteOrganizationalUnit",
+                                  "DeletePolicy", "DetachPolicy", "DisablePolicyType", "EnableAllFeatures",
                                   "EnablePolicyType", "InviteAccountToOrganization", "LeaveOrganization",
                                   "MoveAccount", "RemoveAccountFromOrganization", "UpdatePolicy",
                                   "UpdateOrganizationalUnit") + ") }"),
