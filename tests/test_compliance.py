@@ -63,9 +63,9 @@ def test_removing_the_security_stack_turns_its_controls_into_gaps(example, examp
     report = json.loads(build_compliance(example, out)["compliance.json"])
     controls = {c["id"]: c for c in report["controls"]}
     assert controls["CC3"]["status"] == "gap"
-    # what is left of vulnerability management is the workloads' image scanning
-    assert {r["address"].split(".")[0] for r in controls["A.12.6"]["resources"]} == {"aws_ecr_repository",
-                                                                                    "aws_ecr_lifecycle_policy"}
+    # what is left of vulnerability management is image scanning: the workloads' repositories, every registry's
+    assert {r["address"].split(".")[0] for r in controls["A.12.6"]["resources"]} == {
+        "aws_ecr_repository", "aws_ecr_lifecycle_policy", "aws_ecr_registry_scanning_configuration"}
     assert "security" not in report["stacks"]
 
 

@@ -88,7 +88,8 @@ CONTROLS: tuple[Control, ...] = (
              Match("aws_config_configuration_recorder"), *ALARMS, Match("aws_s3_bucket_object_lock_configuration"),
              Match("aws_bedrock_model_invocation_logging_configuration"))),
     Control(ISO, "A.12.6", "Management of Technical Vulnerabilities", "Security Hub, GuardDuty",
-            (*DETECTION, *THREAT_DETECTION, Match("aws_ecr_repository"), Match("aws_ecr_lifecycle_policy")),
+            (*DETECTION, *THREAT_DETECTION, Match("aws_ecr_repository"), Match("aws_ecr_lifecycle_policy"),
+             Match("aws_ecr_registry_scanning_configuration")),
             ("No vulnerability scanner of instances (Amazon Inspector) is enabled; GuardDuty's malware, Lambda and "
              "runtime protections are, and ECR scans each image on push (basic scanning).",)),
     Control(ISO, "A.13.1", "Network Security Management", "VPC configuration, security groups",
