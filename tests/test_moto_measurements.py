@@ -178,3 +178,15 @@ def test_network_acl_entries_read_back_without_their_icmp_type_and_code(aws: str
     assert entry["Protocol"] == "1" and "IcmpTypeCode" not in entry
     [workaround] = [w for w in WORKAROUNDS if w.resource_type == "aws_network_acl"]
     assert workaround.ignore_changes == ("ingress",)
+
+
+def test_a_metric_filter_put_again_under_its_name_is_added_beside_the_first(aws: str) -> None:
+    """Why a changed CIS filter pattern re-plans as a change on a second `up --local` (never on a first): AWS's
+    PutMetricFilter updates the filter of that name, moto adds another, and the provider reads the first back."""
+    logs = boto3.client("logs")
+    logs.create_log_group(logGroupName="trail")
+    for pattern in ("{ $.eventName = A }", "{ $.eventName = B }"):
+        logs.put_metric_filter(logGroupName="trail", filterName="cis-x", filterPattern=pattern,
+                               metricTransformations=[{"metricName": "X", "metricNamespace": "N", "metricValue": "1"}])
+    found = logs.describe_metric_filters(logGroupName="trail", filterNamePrefix="cis-x")["metricFilters"]
+    assert [f["filterPattern"] for f in found] == ["{ $.eventName = A }", "{ $.eventName = B }"]
