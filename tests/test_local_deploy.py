@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,9 +27,7 @@ from landingzone.config.checks_network import reachable_segments
 from landingzone.config.management_policies import management_policies
 from landingzone.config.model import ROOT, target_keys
 from landingzone.config.scp import ORGANIZATION_ID_TOKEN
-from landingzone.constructs.account_hygiene import MAX_AGE_DAYS, MIN_LENGTH, REUSE_PREVENTION
 from landingzone.constructs.ids import hub_name, segment_table_name
-from landingzone.constructs.trail_alarms import CIS_ALARMS
 from landingzone.delivery import spacelift_config
 from landingzone.gates.plan_policies import plan_policies
 from landingzone.gates.plan_safety import check_plan
@@ -42,7 +41,6 @@ from landingzone.local.spacelift_runs import HOOKS_LOG, RUNS, SpaceliftRuns
 from landingzone.local.stack_terraform import StackTerraform
 from landingzone.local.workspace import Workspace, write_local_stacks
 from landingzone.stacks import decommission_allowlist, stack_specs
-from landingzone.stacks.security import trail_name
 from landingzone.stacks.synth import synthesize
 
 # A statement whose condition holds policy variables: they must reach AWS as written, not as Terraform references.
@@ -259,15 +257,19 @@ def test_every_account_and_region_is_hardened(deployed: Deployed) -> None:
             ec2 = deployed.clients.account(account.name, "ec2", region)
             assert ec2.get_ebs_encryption_by_default()["EbsEncryptionByDefault"], (account.name, region)
             groups = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["default"]}])
-            assert [g for g in groups["SecurityGroups"] if g["IpPermissions"] or g["IpPermissionsEgress"]] == []
+            assert groups["SecurityGroups"] and [
+                g for g in groups["SecurityGroups"] if g["IpPermissions"] or g["IpPermissionsEgress"]] == []
             acls = ec2.describe_network_acls(Filters=[{"Name": "default", "Values": ["true"]}])["NetworkAcls"]
             assert acls and [e for a in acls for e in a["Entries"] if e["RuleAction"] == "allow"] == []
             rules = deployed.clients.account(account.name, "ecr", region).get_registry_scanning_configuration()
-            assert [r["scanFrequency"] for r in rules["scanningConfiguration"]["rules"]] == ["SCAN_ON_PUSH"]
+            assert rules["scanningConfiguration"] == {"scanType": "BASIC", "rules": [{
+                "scanFrequency": "SCAN_ON_PUSH", "repositoryFilters": [{"filter": "*", "filterType": "WILDCARD"}]}]}
         iam = deployed.clients.account(account.name, "iam")
+        [configured] = _resources(deployed, f"baseline-{account.name}", "aws_iam_account_password_policy")
         policy = iam.get_account_password_policy()["PasswordPolicy"]
-        assert (policy["MinimumPasswordLength"], policy["PasswordReusePrevention"], policy["MaxPasswordAge"]) == (
-            MIN_LENGTH, REUSE_PREVENTION, MAX_AGE_DAYS), account.name
+        assert (policy["MinimumPasswordLength"], policy["PasswordReusePrevention"], policy["MaxPasswordAge"],
+                policy["RequireSymbols"]) == (configured["minimum_password_length"], configured[
+                    "password_reuse_prevention"], configured["max_password_age"], configured["require_symbols"])
         assert {"SecurityAuditRole", "SupportRole"} <= {r["RoleName"] for r in iam.list_roles()["Roles"]}
         trust = iam.get_role(RoleName="LandingZoneBackup")["Role"]["AssumeRolePolicyDocument"]
         assert [s["Condition"] for s in trust["Statement"]] == [
@@ -279,50 +281,77 @@ def test_every_account_and_region_is_hardened(deployed: Deployed) -> None:
 
 
 def test_the_trail_is_locked_alarmed_and_records_data_events(deployed: Deployed) -> None:
+    """The archive's Object Lock, the trail's selectors and Insights, and the CIS filters, alarms and subscribers,
+    each as the security stack applied them."""
     lz = deployed.lz
-    security = lz.organization.security
+    stack = json.loads((deployed.workspace.stacks_dir / "security" / "cdk.tf.json").read_text())["resource"]
+    ids = deployed.clients.account_ids()
+
+    def resolved(text: str) -> str:  # ${var.account_id_log_archive} -> the local AWS's ID of log-archive
+        return re.sub(r"\$\{var\.account_id_(\w+)\}", lambda m: ids[m[1].replace("_", "-")], text)
+
     s3 = deployed.clients.account(lz.organization.core_accounts.log_archive, "s3")
-    archive = next(b["Name"] for b in s3.list_buckets()["Buckets"]
-                   if b["Name"].startswith(f"{lz.organization.organization.name}-audit-logs-"))
-    lock = s3.get_object_lock_configuration(Bucket=archive)["ObjectLockConfiguration"]
-    assert lock == {"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {
-        "Mode": security.log_retention.object_lock.upper(), "Days": security.log_retention.archive_days,
-        "Years": 0}}}
+    for lock in stack.get("aws_s3_bucket_object_lock_configuration", {}).values():
+        bucket = resolved(stack["aws_s3_bucket"][lock["bucket"].split(".")[1]]["bucket"])
+        found = s3.get_object_lock_configuration(Bucket=bucket)["ObjectLockConfiguration"]["Rule"]["DefaultRetention"]
+        assert (found["Mode"], found["Days"]) == (lock["rule"]["default_retention"]["mode"],
+                                                  lock["rule"]["default_retention"]["days"]), bucket
+    [trail_config] = stack["aws_cloudtrail"].values()
     trail = deployed.clients.management("cloudtrail")
-    assert [s["InsightType"] for s in trail.get_insight_selectors(TrailName=trail_name(lz))["InsightSelectors"]] == [
-        *security.trail.insights]
-    selectors = trail.get_event_selectors(TrailName=trail_name(lz))["AdvancedEventSelectors"]
-    data = {f["Equals"][0] for s in selectors for f in s["FieldSelectors"] if f["Field"] == "resources.type"}
-    assert data == {"AWS::S3::Object", "AWS::Lambda::Function"}
-    metric_filters = deployed.clients.management("logs").describe_metric_filters()["metricFilters"]
-    assert sorted(f["filterName"] for f in metric_filters) == sorted(f"cis-{name}" for name in CIS_ALARMS)
+    insights = trail.get_insight_selectors(TrailName=trail_config["name"]).get("InsightSelectors", [])
+    assert sorted(s["InsightType"] for s in insights) == sorted(
+        s["insight_type"] for s in trail_config.get("insight_selector", []))
+    deployed_selectors = {s["Name"]: sorted((f["Field"], op, tuple(v)) for f in s["FieldSelectors"]
+                                            for op, v in f.items() if op != "Field")
+                          for s in trail.get_event_selectors(TrailName=trail_config["name"])["AdvancedEventSelectors"]}
+    assert deployed_selectors == {s["name"]: sorted(
+        (f["field"], "".join(w.capitalize() for w in op.split("_")), tuple(resolved(x) for x in v))
+        for f in s["field_selector"] for op, v in f.items() if op != "field")
+        for s in trail_config["advanced_event_selector"]}
+    [group] = [g["name"] for g in stack["aws_cloudwatch_log_group"].values() if "cloudtrail" in g["name"]]
+    filters = deployed.clients.management("logs").describe_metric_filters(logGroupName=group)["metricFilters"]
+    assert {f["filterName"]: f["filterPattern"] for f in filters} == {
+        f["name"]: f["pattern"] for f in stack["aws_cloudwatch_log_metric_filter"].values()}
     alarms = deployed.clients.management("cloudwatch").describe_alarms(AlarmNamePrefix="cis-")["MetricAlarms"]
+    assert sorted(a["AlarmName"] for a in alarms) == sorted(a["alarm_name"] for a in stack[
+        "aws_cloudwatch_metric_alarm"].values() if a["alarm_name"].startswith("cis-"))
     [topic] = {arn for alarm in alarms for arn in alarm["AlarmActions"]}
-    assert len(alarms) == len(CIS_ALARMS)
+    assert topic.rsplit(":", 1)[1] == "landingzone-security-alarms"
     subscribed = deployed.clients.management("sns").list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
-    assert sorted(s["Endpoint"] for s in subscribed) == sorted(security.alarm_emails)
+    assert sorted(s["Endpoint"] for s in subscribed) == sorted(lz.organization.security.alarm_emails)
 
 
 def test_gateway_endpoints_admit_only_the_organization(deployed: Deployed) -> None:
     """A private subnet reaches the organization's buckets and tables through its gateway endpoints, and of
-    anybody else's only reads of the AWS-owned buckets that package managers and ECR layers need."""
+    anybody else's only reads of the AWS-owned buckets that package managers and ECR layers need: each account's
+    endpoints as its baseline applied them."""
     organization_id = deployed.clients.management("organizations").describe_organization()["Organization"]["Id"]
     perimeter = {"StringEquals": {"aws:PrincipalOrgID": organization_id, "aws:ResourceOrgID": organization_id}}
-    seen = []
+    seen = set()
     for account in deployed.lz.accounts:
+        stack = json.loads((deployed.workspace.stacks_dir / f"baseline-{account.name}" / "cdk.tf.json").read_text())
+        synthesized = {e["service_name"]: json.loads(e["policy"]) for e in stack["resource"].get(
+            "aws_vpc_endpoint", {}).values() if e.get("vpc_endpoint_type") == "Gateway"}
         ec2 = deployed.clients.account(account.name, "ec2", deployed.lz.organization.organization.home_region)
-        for endpoint in ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-endpoint-type",
-                                                             "Values": ["Gateway"]}])["VpcEndpoints"]:
-            seen.append((account.name, endpoint["ServiceName"].rsplit(".", 1)[-1]))
-            for statement in json.loads(endpoint["PolicyDocument"])["Statement"]:
+        found = {e["ServiceName"]: json.loads(e["PolicyDocument"]) for e in ec2.describe_vpc_endpoints(
+            Filters=[{"Name": "vpc-endpoint-type", "Values": ["Gateway"]}])["VpcEndpoints"]}
+        assert found == synthesized, account.name
+        for service, policy in found.items():
+            seen.add((account.name, service.rsplit(".", 1)[-1]))
+            for statement in policy["Statement"]:
                 assert statement["Effect"] == "Allow"
                 assert statement.get("Condition") == perimeter or (
-                    statement["Action"] == "s3:GetObject" and "*" not in _list(statement["Resource"])), seen[-1]
-    assert {service for _, service in seen} == {"s3", "dynamodb"}
+                    statement["Action"] == "s3:GetObject" and all(
+                        r.startswith("arn:aws:s3:::") and "*" not in r.removesuffix("/*")
+                        for r in _list(statement["Resource"]))), (account.name, service)
+    spokes = {name for name, _ in seen}
+    assert spokes and seen == {(name, service) for name in spokes for service in ("s3", "dynamodb")}
 
 
 def test_the_meeting_recorders_images_are_scanned_and_expired_and_its_model_calls_logged(deployed: Deployed) -> None:
-    for account in ("prod", "staging"):
+    accounts = [a.name for a in deployed.lz.accounts if "meeting-recorder" in a.manifest.workloads]
+    assert accounts
+    for account in accounts:
         stack = json.loads((deployed.workspace.stacks_dir / f"meeting-recorder-{account}" / "cdk.tf.json").read_text())
         [lifecycle] = stack["resource"]["aws_ecr_lifecycle_policy"].values()
         [logging] = stack["resource"]["aws_bedrock_model_invocation_logging_configuration"].values()
@@ -484,6 +513,12 @@ def _deployed_policy(org: Any, policy_type: str, name: str) -> tuple[set[tuple[s
                for page in org.get_paginator("list_targets_for_policy").paginate(PolicyId=policies[name])
                for t in page["Targets"]}
     return targets, org.describe_policy(PolicyId=policies[name])["Policy"]["Content"]
+
+
+def _resources(deployed: Deployed, stack: str, type_: str) -> list[dict[str, Any]]:
+    """The resources of a type in the stack as applied to the local AWS."""
+    applied = json.loads((deployed.workspace.stacks_dir / stack / "cdk.tf.json").read_text())
+    return list(applied["resource"].get(type_, {}).values())
 
 
 def _tag(item: dict[str, Any], key: str) -> str:
