@@ -9,9 +9,10 @@ from constructs import Construct
 
 from landingzone.constructs.delegation import delegate
 from landingzone.constructs.naming import pin
+from landingzone.constructs.part import Part
 
 
-class OrganizationAccessAnalyzer(Construct):
+class OrganizationAccessAnalyzer(Part):
     """Delegated to the administrator account, whose organization analyzer sees every account."""
 
     def __init__(self, scope: Construct, id_: str, *, name: str, admin_account_id: str,
@@ -23,7 +24,7 @@ class OrganizationAccessAnalyzer(Construct):
                                    depends_on=[delegated], provider=admin_provider), "access_analyzer", "organization")
 
 
-class AccountAccessAnalyzer(Construct):
+class AccountAccessAnalyzer(Part):
     """The account's own analyzer: its owners see what they share outside the account, including with other
     accounts of the organization, which the organization analyzer does not report."""
 

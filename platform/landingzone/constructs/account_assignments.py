@@ -15,9 +15,10 @@ from cdktf_cdktf_provider_aws.ssoadmin_account_assignment import SsoadminAccount
 from constructs import Construct
 
 from landingzone.constructs.naming import literal, pin
+from landingzone.constructs.part import Part
 
 
-class SyncedGroups(Construct):
+class SyncedGroups(Part):
     """Groups that Entra owns and SCIM syncs: read by display name, never created here.
 
     `groups` maps each group's address key to its display name (`data.aws_identitystore_group.<key>`).
@@ -52,7 +53,7 @@ class AssignmentSpec:
     after: Sequence[TerraformResource] = ()
 
 
-class AccountAssignments(Construct):
+class AccountAssignments(Part):
     """Account assignments, each addressed by names so adding an account adds resources and replaces none."""
 
     def __init__(self, scope: Construct, id_: str, *, instance_arn: str, assignments: Sequence[AssignmentSpec]

@@ -7,9 +7,10 @@ from cdktf_cdktf_provider_aws.s3_account_public_access_block import S3AccountPub
 from constructs import Construct
 
 from landingzone.constructs.naming import pin
+from landingzone.constructs.part import Part
 
 
-class AccountGuardrails(Construct):
+class AccountGuardrails(Part):
     """No bucket in the account can be made public, whatever its own settings (an account-wide setting; the
     per-region ones are in RegionalGuardrails)."""
 

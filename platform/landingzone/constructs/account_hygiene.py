@@ -12,6 +12,7 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from landingzone.constructs.naming import pin
+from landingzone.constructs.part import Part
 
 # CIS AWS Foundations 1.8-1.9 and the AWS Foundational Security Best Practices IAM.7: people sign in through
 # Identity Center, so this binds only IAM users someone creates by hand, and the break-glass user if any.
@@ -26,7 +27,7 @@ class ContactDetails:
     phone: str
 
 
-class AccountHygiene(Construct):
+class AccountHygiene(Part):
     """The password policy, and one alternate contact per type given (`SECURITY`, `OPERATIONS`, `BILLING`),
     set by the account itself: no trusted access for the Account Management API is needed."""
 

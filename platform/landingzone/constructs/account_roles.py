@@ -11,7 +11,8 @@ from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAtt
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
-from landingzone.constructs.naming import pin
+from landingzone.constructs.naming import pin, ref
+from landingzone.constructs.part import Part
 from landingzone.constructs.trust import service_trust
 
 MANAGED = "arn:aws:iam::aws:policy/"
@@ -31,7 +32,7 @@ def _service_trust(service: str, account_id: str) -> str:
     return json.dumps(service_trust(service, account_id))
 
 
-class AccountRoles(Construct):
+class AccountRoles(Part):
     """ReadOnlyRole (view only: metadata, no data), PowerUserRole and AdminRole for people; LambdaExecutionRole
     and APIGatewayRole for those services, writing only their own logs."""
 
@@ -65,7 +66,7 @@ class AccountRoles(Construct):
 
     def users(self) -> list[str]:
         """ARNs of the roles that encrypt and decrypt with the environment's key."""
-        return [self.power_user.arn, self.admin.arn, self.lambda_execution.arn]
+        return [ref(self.power_user, "arn"), ref(self.admin, "arn"), ref(self.lambda_execution, "arn")]
 
     def _role(self, name: str, trust: str, managed: Sequence[str] = (),
               inline: Sequence[dict[str, object]] = ()) -> IamRole:
@@ -81,10 +82,10 @@ def bounded_role(scope: Construct, name: str, *, trust: str, boundary_arn: str, 
                        permissions_boundary=boundary_arn, max_session_duration=3600, provider=provider),
                "iam_role", name)
     for policy in managed:
-        pin(IamRolePolicyAttachment(scope, f"{name}-{policy}", role=role.name, policy_arn=MANAGED + policy,
+        pin(IamRolePolicyAttachment(scope, f"{name}-{policy}", role=ref(role, "name"), policy_arn=MANAGED + policy,
                                     provider=provider), "managed_policy", name, policy.split("/")[-1])
     if inline:
-        pin(IamRolePolicy(scope, f"{name}-inline", role=role.id, name=name, provider=provider,
+        pin(IamRolePolicy(scope, f"{name}-inline", role=ref(role, "id"), name=name, provider=provider,
                           policy=json.dumps({"Version": "2012-10-17", "Statement": list(inline)})),
             "iam_role_policy", name)
     return role

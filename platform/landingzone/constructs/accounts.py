@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from cdktf_cdktf_provider_aws.organizations_account import OrganizationsAccount
 from constructs import Construct
 
-from landingzone.constructs.naming import literal, literal_tags, pin
+from landingzone.constructs.naming import literal, literal_tags, pin, ref
+from landingzone.constructs.part import Part
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class AccountSpec:
     adopt_id: str | None = None
 
 
-class MemberAccount(Construct):
+class MemberAccount(Part):
     """An account that survives its removal from code: `close_on_deletion` off and `prevent_destroy` on."""
 
     def __init__(self, scope: Construct, id_: str, *, spec: AccountSpec) -> None:
@@ -41,4 +42,4 @@ class MemberAccount(Construct):
 
     @property
     def account_id(self) -> str:
-        return self.resource.id
+        return ref(self.resource, "id")

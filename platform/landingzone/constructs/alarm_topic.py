@@ -12,9 +12,10 @@ from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 from constructs import Construct
 
 from landingzone.constructs.naming import pin
+from landingzone.constructs.part import Part
 
 
-class AlarmTopic(Construct):
+class AlarmTopic(Part):
     """Only this account's alarms publish (the key given must let `cloudwatch.amazonaws.com` use it), only over
     TLS; each email gets a subscription, which AWS holds pending until its owner confirms it."""
 

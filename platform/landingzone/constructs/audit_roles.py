@@ -9,9 +9,10 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from landingzone.constructs.account_roles import bounded_role, human_trust
+from landingzone.constructs.part import Part
 
 
-class AuditRoles(Construct):
+class AuditRoles(Part):
     """SecurityAuditRole (AWS SecurityAudit: configuration and metadata, no data), assumed from the security
     team's account by the named permission sets; SupportRole (AWSSupportAccess), by the named permission sets
     of this account. Both under the account's boundary, like every baseline role."""

@@ -10,7 +10,8 @@ from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAtt
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
-from landingzone.constructs.naming import pin
+from landingzone.constructs.naming import pin, ref
+from landingzone.constructs.part import Part
 from landingzone.constructs.trust import service_trust
 
 VAULT_NAME = "landingzone"
@@ -21,7 +22,7 @@ BACKUP_TAG, BACKUP_VALUE = "Backup", "daily"
 BACKUP_SERVICE = "backup.amazonaws.com"
 
 
-class BackupRole(Construct):
+class BackupRole(Part):
     """The role the backup policy's selection names (`arn:aws:iam::$account:role/LandingZoneBackup`), trusted by
     AWS Backup acting for this account only (`aws:SourceAccount`), like every other service role here."""
 
@@ -31,12 +32,12 @@ class BackupRole(Construct):
                                 assume_role_policy=json.dumps(service_trust(BACKUP_SERVICE, account_id))),
                         "iam_role", "backup")
         for policy in POLICIES:
-            pin(IamRolePolicyAttachment(self, policy, role=self.role.name, provider=provider,
+            pin(IamRolePolicyAttachment(self, policy, role=ref(self.role, "name"), provider=provider,
                                         policy_arn=f"arn:aws:iam::aws:policy/service-role/{policy}"),
                 "managed_policy", "backup", policy)
 
 
-class BackupVault(Construct):
+class BackupVault(Part):
     """The vault the backup policy names, encrypted with the environment's key and kept from destruction."""
 
     def __init__(self, scope: Construct, id_: str, *, kms_key_arn: str, provider: AwsProvider | None = None) -> None:

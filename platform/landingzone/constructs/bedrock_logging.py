@@ -15,12 +15,13 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from landingzone.constructs.naming import pin
+from landingzone.constructs.part import Part
 from landingzone.constructs.workload_role import WorkloadRole
 
 SERVICE = "bedrock.amazonaws.com"
 
 
-class BedrockInvocationLogging(Construct):
+class BedrockInvocationLogging(Part):
     """With `with_text`, the log holds every prompt and response in full (for the meeting recorder: transcripts
     and summaries), readable by whoever may read the log group; without, only each call's metadata (model,
     caller, request ID, token counts). The setting is account-wide: one workload per account and region owns it.

@@ -11,7 +11,8 @@ from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from constructs import Construct
 
-from landingzone.constructs.naming import pin
+from landingzone.constructs.naming import pin, ref
+from landingzone.constructs.part import Part
 
 HTTPS = 443
 
@@ -42,7 +43,7 @@ def endpoint_policy(service: str, organization_id: str) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": statements})
 
 
-class CentralEndpoints(Construct):
+class CentralEndpoints(Part):
     def __init__(self, scope: Construct, id_: str, *, name: str, region: str, vpc_id: str, subnet_ids: Sequence[str],
                  services: Sequence[str], clients: Mapping[str, str], organization_id: str) -> None:
         """`clients` maps each spoke account allowed in to its VPC CIDR."""
@@ -50,8 +51,9 @@ class CentralEndpoints(Construct):
         group = pin(SecurityGroup(self, "sg", name=f"{name}-endpoints", vpc_id=vpc_id,
                                   description="HTTPS to the central interface endpoints from spoke VPCs only",
                                   tags={"Name": f"{name}-endpoints"}), "security_group", "endpoints")
+        group_id = ref(group, "id")
         for account, cidr in sorted(clients.items()):
-            pin(VpcSecurityGroupIngressRule(self, f"https-{account}", security_group_id=group.id, cidr_ipv4=cidr,
+            pin(VpcSecurityGroupIngressRule(self, f"https-{account}", security_group_id=group_id, cidr_ipv4=cidr,
                                             ip_protocol="tcp", from_port=HTTPS, to_port=HTTPS,
                                             description=f"HTTPS from the {account} VPC"),
                 "sg_ingress", "endpoints", account)

@@ -16,11 +16,12 @@ from constructs import Construct
 
 from landingzone.constructs.delegation import delegate
 from landingzone.constructs.naming import pin
+from landingzone.constructs.part import Part
 
 ORGANIZATIONS_POLICY = "arn:aws:iam::aws:policy/service-role/AWSConfigRoleForOrganizations"
 
 
-class ConfigAggregator(Construct):
+class ConfigAggregator(Part):
     def __init__(self, scope: Construct, id_: str, *, name: str, admin_account_id: str,
                  admin_provider: AwsProvider, management_provider: AwsProvider) -> None:
         super().__init__(scope, id_)

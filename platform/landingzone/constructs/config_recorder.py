@@ -14,10 +14,11 @@ from cdktf_cdktf_provider_aws.config_delivery_channel import (
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
-from landingzone.constructs.naming import pin
+from landingzone.constructs.naming import pin, ref
+from landingzone.constructs.part import Part
 
 
-class ConfigRecorder(Construct):
+class ConfigRecorder(Part):
     """Every supported resource type; IAM and other global types only in the home region, where recording
     them once is enough. The recorder uses Config's service-linked role (created by `role_arn`'s owner)."""
 
@@ -32,5 +33,5 @@ class ConfigRecorder(Construct):
             self, "channel", name="landingzone", s3_bucket_name=bucket, depends_on=[recorder], provider=provider,
             snapshot_delivery_properties=ConfigDeliveryChannelSnapshotDeliveryProperties(
                 delivery_frequency="TwentyFour_Hours")), "config_delivery", region)
-        pin(ConfigConfigurationRecorderStatus(self, "status", name=recorder.name, is_enabled=True,
+        pin(ConfigConfigurationRecorderStatus(self, "status", name=ref(recorder, "name"), is_enabled=True,
                                               depends_on=[channel], provider=provider), "config_recording", region)

@@ -16,14 +16,15 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from landingzone.config.security import Budget
-from landingzone.constructs.naming import pin
+from landingzone.constructs.naming import pin, ref
+from landingzone.constructs.part import Part
 
 
 def _amount(value: float) -> str:
     return f"{value:.2f}"
 
 
-class CostControls(Construct):
+class CostControls(Part):
     """Alerts on actual spend at each threshold, and on a forecast above the limit; anomalies with at least the
     configured impact, in a daily digest (AWS allows email only for daily or weekly).
 
@@ -58,7 +59,7 @@ class CostControls(Construct):
                                            provider=provider), "anomaly_monitor", account)
         pin(CeAnomalySubscription(
             self, "subscription", name=f"landingzone-{account}-anomalies", frequency="DAILY",
-            monitor_arn_list=[monitor.arn], provider=provider,
+            monitor_arn_list=[ref(monitor, "arn")], provider=provider,
             subscriber=[CeAnomalySubscriptionSubscriber(type="EMAIL", address=email) for email in emails],
             threshold_expression=CeAnomalySubscriptionThresholdExpression(
                 dimension=CeAnomalySubscriptionThresholdExpressionDimension(

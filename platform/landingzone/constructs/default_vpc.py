@@ -20,11 +20,12 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from landingzone.constructs.naming import pin
+from landingzone.constructs.part import Part
 
 NAME = "default (neutralized by landingzone)"
 
 
-class DefaultVpcLockdown(Construct):
+class DefaultVpcLockdown(Part):
     """In one region: the default security group and network ACL keep no rule (an empty network ACL denies all
     traffic), and the default subnets stop giving instances public IPs. Keyed by the VPC's and subnets' IDs,
     which are AWS's own and never renumber."""

@@ -27,6 +27,7 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from landingzone.constructs.naming import literal, pin
+from landingzone.constructs.part import Part
 
 ROLE_ADDRESS = "deployer"  # aws_iam_role.deployer: plan safety protects it by this address
 DESCRIPTION = "landingzone deployer: every stack's provider assumes this role in its own account"
@@ -113,7 +114,7 @@ def _in_each_account(resource: str) -> object:
     return {"Fn::Sub": f"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:{resource}"}
 
 
-class DeployerRole(Construct):
+class DeployerRole(Part):
     """The role in the account the construct's provider works in (the management account)."""
 
     def __init__(self, scope: Construct, id_: str, *, spec: DeployerRoleSpec, account_id: str,
@@ -132,7 +133,7 @@ class DeployerRole(Construct):
                 "iam_role_policy_attachment", ROLE_ADDRESS, key)
 
 
-class DeployerRoleStackSet(Construct):
+class DeployerRoleStackSet(Part):
     """The role in every account under `root_id`, by a service-managed StackSet that deploys automatically to
     accounts joining the organization, and keeps the roles if its instance is ever removed."""
 

@@ -15,12 +15,13 @@ from cdktf_cdktf_provider_azuread.service_principal_token_signing_certificate im
 from constructs import Construct
 
 from landingzone.constructs.naming import literal, pin
+from landingzone.constructs.part import Part
 
 # Entra's built-in "Default Access" role: an app that defines no role of its own is assigned with it, and it is
 # absent from app_role_ids, so a lookup of "User" there fails at plan.
 DEFAULT_ACCESS = "00000000-0000-0000-0000-000000000000"
 
-class EntraApplication(Construct):
+class EntraApplication(Part):
     """The gallery application instantiated from its template, its service principal in SAML mode, and each
     group assigned to it (so SCIM provisions the group and its members).
 

@@ -10,12 +10,13 @@ from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
-from landingzone.constructs.naming import pin
+from landingzone.constructs.naming import pin, ref
+from landingzone.constructs.part import Part
 
 USE = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
 
 
-class EnvironmentKey(Construct):
+class EnvironmentKey(Part):
     """Only the account root holds `kms:*` (which is what lets IAM policies in the account grant key access at
     all); the named users may encrypt, decrypt and hand grants to AWS services acting for them, nothing else.
     Rotation is yearly; a deleted key waits 30 days."""
@@ -35,5 +36,5 @@ class EnvironmentKey(Construct):
         self.key = pin(KmsKey(self, "key", description=f"landingzone {environment} data key",
                               enable_key_rotation=True, deletion_window_in_days=30, policy=json.dumps(policy),
                               lifecycle={"prevent_destroy": True}, provider=provider), "kms_key", "environment")
-        pin(KmsAlias(self, "alias", name=f"alias/landingzone/{environment}", target_key_id=self.key.key_id,
+        pin(KmsAlias(self, "alias", name=f"alias/landingzone/{environment}", target_key_id=ref(self.key, "key_id"),
                      provider=provider), "kms_alias", "environment")

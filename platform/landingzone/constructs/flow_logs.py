@@ -14,10 +14,11 @@ from cdktf_cdktf_provider_aws.kms_key import KmsKey
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
-from landingzone.constructs.naming import pin
+from landingzone.constructs.naming import pin, ref
+from landingzone.constructs.part import Part
 
 
-class FlowLogs(Construct):
+class FlowLogs(Part):
     """All traffic of one VPC. The key's policy lets CloudWatch Logs use it for this log group only."""
 
     def __init__(self, scope: Construct, id_: str, *, name: str, vpc_id: str, region: str, retention_days: int,
@@ -25,31 +26,31 @@ class FlowLogs(Construct):
         super().__init__(scope, id_)
         group_name = f"/landingzone/flow-logs/{name}"
         account = pin(DataAwsCallerIdentity(self, "account", provider=provider), "account", "flow_logs", name)
-        group_arn = f"arn:aws:logs:{region}:{account.account_id}:log-group:{group_name}"
+        account_id = ref(account, "account_id")
+        group_arn = f"arn:aws:logs:{region}:{account_id}:log-group:{group_name}"
         key = pin(KmsKey(self, "key", description=f"Flow logs of {name}", enable_key_rotation=True,
-                         deletion_window_in_days=30, policy=json.dumps(_key_policy(account.account_id, region,
-                                                                                   group_arn)),
+                         deletion_window_in_days=30, policy=json.dumps(_key_policy(account_id, region, group_arn)),
                          lifecycle={"prevent_destroy": True}, provider=provider), "kms_key", "flow_logs", name)
-        pin(KmsAlias(self, "alias", name=f"alias/landingzone/flow-logs/{name}", target_key_id=key.key_id,
+        pin(KmsAlias(self, "alias", name=f"alias/landingzone/flow-logs/{name}", target_key_id=ref(key, "key_id"),
                      provider=provider), "kms_alias", "flow_logs", name)
         group = pin(CloudwatchLogGroup(self, "group", name=group_name, retention_in_days=retention_days,
-                                       kms_key_id=key.arn, lifecycle={"prevent_destroy": True},
+                                       kms_key_id=ref(key, "arn"), lifecycle={"prevent_destroy": True},
                                        provider=provider), "log_group", "flow_logs", name)
         # "lz-" keeps the role name within IAM's 64 characters for the longest account name (50)
         role = pin(IamRole(self, "role", name=f"lz-flow-logs-{name}", assume_role_policy=json.dumps({
             "Version": "2012-10-17",
             "Statement": [{"Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
                            "Action": "sts:AssumeRole",
-                           "Condition": {"StringEquals": {"aws:SourceAccount": account.account_id}}}]}),
+                           "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}}]}),
             provider=provider), "iam_role", "flow_logs", name)
-        pin(IamRolePolicy(self, "policy", role=role.id, name="write-flow-logs", policy=json.dumps({
+        pin(IamRolePolicy(self, "policy", role=ref(role, "id"), name="write-flow-logs", policy=json.dumps({
             "Version": "2012-10-17",
             "Statement": [{"Effect": "Allow",
                            "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                           "Resource": [group.arn, f"{group.arn}:*"]}]}), provider=provider),
+                           "Resource": [ref(group, "arn"), ref(group, "arn") + ":*"]}]}), provider=provider),
             "iam_role_policy", "flow_logs", name)
         pin(FlowLog(self, "flow-log", vpc_id=vpc_id, traffic_type="ALL", log_destination_type="cloud-watch-logs",
-                    log_destination=group.arn, iam_role_arn=role.arn, max_aggregation_interval=60,
+                    log_destination=ref(group, "arn"), iam_role_arn=ref(role, "arn"), max_aggregation_interval=60,
                     tags={"Name": name}, provider=provider), "flow_log", name)
 
 

@@ -12,6 +12,7 @@ from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 from constructs import Construct
 
 from landingzone.constructs.naming import pin
+from landingzone.constructs.part import Part
 
 GATEWAY_SERVICES = ("s3", "dynamodb")
 
@@ -42,7 +43,7 @@ def endpoint_policy(service: str, region: str, organization_id: str) -> dict[str
     return {"Version": "2012-10-17", "Statement": statements}
 
 
-class GatewayEndpoints(Construct):
+class GatewayEndpoints(Part):
     def __init__(self, scope: Construct, id_: str, *, vpc_name: str, vpc_id: str, region: str,
                  route_table_ids: Sequence[str], organization_id: str, provider: AwsProvider | None = None) -> None:
         super().__init__(scope, id_)

@@ -19,6 +19,7 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from landingzone.constructs.naming import pin
+from landingzone.constructs.part import Part
 
 # Protection plans by the names config uses, each as GuardDuty's feature and the agent management it needs:
 # runtime monitoring of the workloads' Fargate tasks (Batch runs on ECS), with the agent deployed by GuardDuty.
@@ -30,7 +31,7 @@ PROTECTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-class GuardDutyOrganization(Construct):
+class GuardDutyOrganization(Part):
     """The administrator's detector first (designation expects it), then the designation from the management
     account, then `ALL`: existing members are enabled too, not only accounts that join later. Each protection
     is auto-enabled for the members and enabled on the administrator's own detector, which auto-enable skips."""

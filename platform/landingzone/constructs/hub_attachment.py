@@ -20,11 +20,12 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from cdktf_cdktf_provider_aws.route import Route
 from constructs import Construct
 
-from landingzone.constructs.naming import pin
+from landingzone.constructs.naming import pin, ref
+from landingzone.constructs.part import Part
 from landingzone.constructs.vpc import Vpc
 
 
-class HubAttachment(Construct):
+class HubAttachment(Part):
     """`hub_provider` set means the VPC is in another account than the hub: the hub's account accepts the
     attachment and owns its association and propagations, as AWS requires of the Transit Gateway owner."""
 
@@ -40,18 +41,18 @@ class HubAttachment(Construct):
             "transit_gateway_default_route_table_association": False,
             "transit_gateway_default_route_table_propagation": False}
         self.attachment = pin(Ec2TransitGatewayVpcAttachment(
-            self, "attachment", transit_gateway_id=gateway_id, vpc_id=vpc.vpc.id,
+            self, "attachment", transit_gateway_id=gateway_id, vpc_id=ref(vpc.vpc, "id"),
             subnet_ids=vpc.subnet_ids["transit"], dns_support="enable",
             tags={"Name": name, "Segment": segment}, provider=vpc_provider, **owner_flags), "tgw_attachment", name)
-        attachment_id: str = self.attachment.id
+        attachment_id: str = ref(self.attachment, "id")
         ready: ITerraformDependable = self.attachment
         if hub_provider is not None:
             accepter = pin(Ec2TransitGatewayVpcAttachmentAccepter(
-                self, "accepter", transit_gateway_attachment_id=self.attachment.id,
+                self, "accepter", transit_gateway_attachment_id=ref(self.attachment, "id"),
                 transit_gateway_default_route_table_association=False,
                 transit_gateway_default_route_table_propagation=False,
                 tags={"Name": name, "Segment": segment}, provider=hub_provider), "tgw_accepter", name)
-            attachment_id, ready = accepter.transit_gateway_attachment_id, accepter
+            attachment_id, ready = ref(accepter, "transit_gateway_attachment_id"), accepter
         pin(Ec2TransitGatewayRouteTableAssociation(
             self, "association", transit_gateway_attachment_id=attachment_id,
             transit_gateway_route_table_id=tables[segment], provider=hub_provider), "tgw_association", name)
@@ -61,8 +62,8 @@ class HubAttachment(Construct):
                 transit_gateway_route_table_id=tables[target], provider=hub_provider),
                 "tgw_propagation", name, target)
         for table in vpc.tables("private"):
-            table_name = table.friendly_unique_id.removeprefix("rt_")
+            table_name = table.lz_name.removeprefix("rt_")
             for cidr in destinations:
-                pin(Route(self, f"route-{table_name}-{cidr.replace('/', '_')}", route_table_id=table.id,
+                pin(Route(self, f"route-{table_name}-{cidr.replace('/', '_')}", route_table_id=ref(table, "id"),
                           destination_cidr_block=cidr, transit_gateway_id=gateway_id, depends_on=[ready],
                           provider=vpc_provider), "route", table_name, "to", cidr)

@@ -20,6 +20,7 @@ from constructs import Construct
 
 from landingzone.constructs.assets import add_asset, base64_sha256, deterministic_zip
 from landingzone.constructs.naming import pin
+from landingzone.constructs.part import Part
 from landingzone.constructs.workload_role import Statement, WorkloadRole, service_trust
 
 RUNTIME = "python3.12"
@@ -47,7 +48,7 @@ class FunctionSpec:
     security_group_ids: Sequence[str] = ()
 
 
-class PythonFunction(Construct):
+class PythonFunction(Part):
     def __init__(self, scope: Construct, id_: str, *, workload: str, spec: FunctionSpec, account_id: str,
                  region: str, kms_key_arn: str, retention_days: int, provider: AwsProvider | None = None) -> None:
         super().__init__(scope, id_)

@@ -26,6 +26,7 @@ from cdktf_cdktf_provider_aws.s3_bucket_object_lock_configuration import (
 from constructs import Construct
 
 from landingzone.constructs.naming import pin
+from landingzone.constructs.part import Part
 from landingzone.constructs.secure_bucket import SecureBucket
 
 # Colder storage as logs age; a transition is kept only when it comes before the expiry.
@@ -56,7 +57,7 @@ class ArchiveBuckets:
         return tuple(name for name in (self.trail, self.config) if name)
 
 
-class LogArchive(Construct):
+class LogArchive(Part):
     """Only CloudTrail (for the one organization trail) and AWS Config (for this organization's accounts) may
     write, each to its bucket; the audit account may read; nobody may delete an object, so history ends only by
     lifecycle. With a lock mode, every file of the trail is also locked for `archive_days` by S3 Object Lock,

@@ -8,9 +8,10 @@ from cdktf_cdktf_provider_aws.organizations_organization import OrganizationsOrg
 from constructs import Construct
 
 from landingzone.constructs.naming import pin
+from landingzone.constructs.part import Part
 
 
-class Organization(Construct):
+class Organization(Part):
     """An organization with all features, the given policy types and trusted services; never destroyed.
 
     `adopt_id` (`o-…`) brings an existing organization under management with an import block.

@@ -22,6 +22,7 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from landingzone.constructs.naming import pin
+from landingzone.constructs.part import Part
 
 
 def trail_arn(region: str, management_id: str, name: str) -> str:
@@ -75,7 +76,7 @@ def event_selectors(events: DataEvents) -> list[CloudtrailAdvancedEventSelector]
     return selectors
 
 
-class OrganizationTrail(Construct):
+class OrganizationTrail(Part):
     """Files go to the log-archive bucket under its KMS key; a searchable copy goes to a KMS-encrypted log
     group in the management account with its own retention, for metric filters and investigations."""
 

@@ -8,9 +8,10 @@ from cdktf_cdktf_provider_aws.organizations_organizational_unit import Organizat
 from constructs import Construct
 
 from landingzone.constructs.naming import literal, literal_tags, pin
+from landingzone.constructs.part import Part
 
 
-class OrganizationalUnits(Construct):
+class OrganizationalUnits(Part):
     """One OU per path (`Workloads/Prod`), parents before children, each addressed by its path.
 
     `tags` add to the provider's default tags.

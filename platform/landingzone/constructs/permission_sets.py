@@ -20,7 +20,8 @@ from cdktf_cdktf_provider_aws.ssoadmin_permissions_boundary_attachment import (
 )
 from constructs import Construct
 
-from landingzone.constructs.naming import literal, literal_tags, pin
+from landingzone.constructs.naming import literal, literal_tags, pin, ref
+from landingzone.constructs.part import Part
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class PermissionSetSpec:
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
-class PermissionSet(Construct):
+class PermissionSet(Part):
     """One permission set; `attachments` are what an assignment must wait for (AWS provisions them per account)."""
 
     def __init__(self, scope: Construct, id_: str, *, instance_arn: str, spec: PermissionSetSpec) -> None:
@@ -62,7 +63,7 @@ class PermissionSet(Construct):
             session_duration=spec.session_duration,
             tags=literal_tags(dict(spec.tags)) if spec.tags else None,
         ), key)
-        common = {"instance_arn": instance_arn, "permission_set_arn": self.resource.arn}
+        common = {"instance_arn": instance_arn, "permission_set_arn": self.arn}
         self.attachments: list[TerraformResource] = []
         for policy_key, arn in sorted(spec.managed_policies.items()):
             self.attachments.append(pin(SsoadminManagedPolicyAttachment(
@@ -70,21 +71,21 @@ class PermissionSet(Construct):
         if spec.inline_policy is not None:
             self.attachments.append(pin(SsoadminPermissionSetInlinePolicy(
                 self, "inline", inline_policy=literal(spec.inline_policy), **common), key))
-        for ref in sorted(spec.customer_managed_policies, key=lambda r: r.key):
+        for policy in sorted(spec.customer_managed_policies, key=lambda r: r.key):
             self.attachments.append(pin(SsoadminCustomerManagedPolicyAttachment(
-                self, f"customer-{ref.key}", customer_managed_policy_reference=(
+                self, f"customer-{policy.key}", customer_managed_policy_reference=(
                     SsoadminCustomerManagedPolicyAttachmentCustomerManagedPolicyReference(
-                        name=literal(ref.name), path=ref.path)), **common), f"{key}__{ref.key}"))
+                        name=literal(policy.name), path=policy.path)), **common), f"{key}__{policy.key}"))
         if spec.boundary_policy_arn or spec.boundary_reference:
-            ref = spec.boundary_reference
+            reference = spec.boundary_reference
             boundary = SsoadminPermissionsBoundaryAttachmentPermissionsBoundary(
                 managed_policy_arn=spec.boundary_policy_arn,
                 customer_managed_policy_reference=(
                     SsoadminPermissionsBoundaryAttachmentPermissionsBoundaryCustomerManagedPolicyReference(
-                        name=literal(ref.name), path=ref.path) if ref else None))
+                        name=literal(reference.name), path=reference.path) if reference else None))
             self.attachments.append(pin(SsoadminPermissionsBoundaryAttachment(
                 self, "boundary", permissions_boundary=boundary, **common), key))
 
     @property
     def arn(self) -> str:
-        return self.resource.arn
+        return ref(self.resource, "arn")

@@ -12,6 +12,7 @@ from constructs import Construct
 from landingzone.constructs.archive_protection import archive_statements
 from landingzone.constructs.backup_vault import BACKUP_ROLE
 from landingzone.constructs.naming import pin
+from landingzone.constructs.part import Part
 
 BOUNDARY_NAME = "landingzone-boundary"
 # Roles and policies that application teams create live under this path, and must carry the boundary.
@@ -37,7 +38,7 @@ def boundary_arn(account_id: str) -> str:
     return f"arn:aws:iam::{account_id}:policy/landingzone/{BOUNDARY_NAME}"
 
 
-class PermissionsBoundary(Construct):
+class PermissionsBoundary(Part):
     """Everything outside IAM, Organizations and Account settings; in IAM, reading, and managing roles and
     policies under `/workloads/` only while they carry this same boundary, so nothing a bounded role creates
     can exceed it. The boundary itself, the protected actions and the organization's log archive

@@ -12,6 +12,7 @@ from cdktf_cdktf_provider_aws.organizations_policy_attachment import Organizatio
 from constructs import Construct
 
 from landingzone.constructs.naming import literal, literal_tags, pin
+from landingzone.constructs.part import Part
 
 # Addresses are `<prefix>_<name>` and `<prefix>_<name>_to_<target>`; plan safety recognises the perimeter and the
 # opt-out by these prefixes (gates/plan_safety.py, policies/spacelift/plan-safety.rego).
@@ -28,7 +29,7 @@ class PolicyTarget:
     target_id: str
 
 
-class OrganizationPolicy(Construct):
+class OrganizationPolicy(Part):
     """One organization policy document and an attachment per target, each addressed by policy and target."""
 
     def __init__(self, scope: Construct, id_: str, *, name: str, policy_type: str, content: str,

@@ -11,13 +11,14 @@ from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
 from constructs import Construct
 
 from landingzone.constructs.naming import pin
+from landingzone.constructs.part import Part
 
 
 def service_zone_name(service: str, region: str) -> str:
     return f"{service}.{region}.amazonaws.com"
 
 
-class EndpointZones(Construct):
+class EndpointZones(Part):
     def __init__(self, scope: Construct, id_: str, *, region: str, vpc_id: str,
                  endpoints: Mapping[str, VpcEndpoint]) -> None:
         super().__init__(scope, id_)

@@ -14,9 +14,10 @@ from constructs import Construct
 
 from landingzone.constructs.default_vpc import DefaultVpcLockdown
 from landingzone.constructs.naming import pin
+from landingzone.constructs.part import Part
 
 
-class RegionalGuardrails(Construct):
+class RegionalGuardrails(Part):
     """Every new EBS volume (and snapshot copy) in the region is encrypted; every image pushed to any of the
     region's ECR repositories, those a team creates by hand included, is scanned for known CVEs (basic scanning:
     free; enhanced scanning is Amazon Inspector's, billed per image); with `neutralize_default_vpc`, the region's

@@ -9,13 +9,14 @@ from cdktf_cdktf_provider_aws.iam_organizations_features import IamOrganizations
 from constructs import Construct
 
 from landingzone.constructs.naming import pin
+from landingzone.constructs.part import Part
 
 # Accounts created from now on get no root credentials, and root tasks (unlocking a bucket policy that locks
 # everyone out, say) are done from the management account with sts:AssumeRoot, a session limited to that task.
 FEATURES = ("RootCredentialsManagement", "RootSessions")
 
 
-class CentralizedRootAccess(Construct):
+class CentralizedRootAccess(Part):
     """Turned on in the management account, once the organization trusts `iam.amazonaws.com`. Members that
     already have a root password keep it until it is deleted from the management account (see the README)."""
 

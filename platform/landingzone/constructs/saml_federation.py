@@ -14,6 +14,7 @@ from cdktf_cdktf_provider_aws.iam_saml_provider import IamSamlProvider
 from constructs import Construct
 
 from landingzone.constructs.naming import literal, literal_tags, pin
+from landingzone.constructs.part import Part
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def saml_trust_policy(provider_arn: str, audience: str) -> str:
     }]}, separators=(",", ":"))
 
 
-class SamlFederation(Construct):
+class SamlFederation(Part):
     """An `aws_iam_saml_provider` from IdP metadata and roles whose trust requires `SAML:aud`.
 
     Every resource uses `provider`, the one for the account the federation is in; `key` prefixes addresses.

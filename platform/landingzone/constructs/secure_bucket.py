@@ -30,9 +30,10 @@ from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
 from constructs import Construct
 
 from landingzone.constructs.naming import pin
+from landingzone.constructs.part import Part
 
 
-class SecureBucket(Construct):
+class SecureBucket(Part):
     """Versioned, public access blocked, ACLs disabled (bucket owner enforced), encrypted by default (with
     `kms_key_arn`, or S3-managed keys where a reader cannot use KMS), TLS-only, kept from destruction.
 

@@ -23,11 +23,12 @@ from cdktf_cdktf_provider_aws.securityhub_organization_configuration import (
 from constructs import Construct
 
 from landingzone.constructs.naming import pin
+from landingzone.constructs.part import Part
 
 STANDARDS = ("aws-foundational-security-best-practices/v/1.0.0", "cis-aws-foundations-benchmark/v/1.4.0")
 
 
-class SecurityHubOrganization(Construct):
+class SecurityHubOrganization(Part):
     """Central configuration, not `auto_enable`: auto-enable reaches only accounts that join later, while a
     configuration policy associated with the root covers every account, existing ones included, in every
     linked region. Central configuration needs the finding aggregator in the home region."""

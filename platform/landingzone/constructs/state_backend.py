@@ -30,6 +30,7 @@ from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
 from constructs import Construct
 
 from landingzone.constructs.naming import pin
+from landingzone.constructs.part import Part
 from landingzone.constructs.secure_bucket import SecureBucket
 
 STATE_OBJECT_ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]  # DeleteObject: the .tflock object
@@ -64,7 +65,7 @@ class Runners:
         return found
 
 
-class StateKey(Construct):
+class StateKey(Part):
     """The account root administers the key; the runners may use it only through S3 and DynamoDB in `region`."""
 
     def __init__(self, scope: Construct, id_: str, *, alias: str, account_id: str, region: str,
@@ -81,7 +82,7 @@ class StateKey(Construct):
         pin(KmsAlias(self, "alias", name=alias, target_key_id=self.key.key_id, provider=provider), "kms_alias", "state")
 
 
-class StateBucket(Construct):
+class StateBucket(Part):
     """The runners list the bucket and read and write the objects under `key_prefix`, except `protected_keys`
     (the bootstrap stack's own state, which defines the runners' trust and is applied by hand). Every version of
     every state is kept; who read or wrote which goes to the access-log bucket."""
@@ -119,7 +120,7 @@ def _rule(id_: str, expire_days: int | None = None) -> S3BucketLifecycleConfigur
             days_after_initiation=1)], **expiry)
 
 
-class LockTable(Construct):
+class LockTable(Part):
     """A DynamoDB table keyed by `LockID`, as Terraform's S3 backend expects; encrypted with the state key,
     recoverable to any point in 35 days, and protected from deletion."""
 

@@ -17,6 +17,7 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from landingzone.constructs.naming import pin
+from landingzone.constructs.part import Part
 
 ANYWHERE = "0.0.0.0/0"
 EPHEMERAL = (1024, 65535)
@@ -27,7 +28,7 @@ def _allow_all(rule: int, cidr: str) -> NetworkAclIngress:
     return NetworkAclIngress(rule_no=rule, action="allow", protocol="-1", cidr_block=cidr, from_port=0, to_port=0)
 
 
-class SubnetAcl(Construct):
+class SubnetAcl(Part):
     """Inbound: everything from the VPC and from `peer_cidrs` (the hub routes), TCP replies from anywhere but
     never to RDP, and ICMP "fragmentation needed" so path MTU discovery works. Outbound: everything (the route
     tables and security groups decide). The VPC's default ACL, left with no subnet, is stripped of its rules

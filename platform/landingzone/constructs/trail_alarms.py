@@ -20,6 +20,7 @@ from constructs import Construct
 
 from landingzone.constructs.alarm_topic import AlarmTopic
 from landingzone.constructs.naming import pin
+from landingzone.constructs.part import Part
 
 NAMESPACE = "LandingZone/CIS"
 
@@ -103,7 +104,7 @@ CIS_ALARMS: dict[str, tuple[str, str]] = {
 }
 
 
-class TrailAlarms(Construct):
+class TrailAlarms(Part):
     """In the account and region of the trail's log group: each alarm fires on the first matching event in five
     minutes. The topic has its own key, since CloudWatch must be allowed to use it and the trail's key admits
     only CloudWatch Logs."""

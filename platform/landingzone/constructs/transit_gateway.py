@@ -13,9 +13,10 @@ from constructs import Construct
 
 from landingzone.constructs.ids import hub_name, segment_table_name
 from landingzone.constructs.naming import pin
+from landingzone.constructs.part import Part
 
 
-class TransitGatewayHub(Construct):
+class TransitGatewayHub(Part):
     """Nothing attaches or routes by default: every attachment is accepted, associated and propagated by
     code that follows the segment rules, so a new VPC cannot land in a route table it was not meant for."""
 

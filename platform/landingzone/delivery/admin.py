@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from cdktf import App, TerraformStack, TerraformVariable
+from cdktf import App, TerraformStack
 from constructs import Construct
 
 from landingzone.config import LandingZone
@@ -30,7 +30,7 @@ from landingzone.constructs.naming import literal
 from landingzone.constructs.sources import SourceMap
 from landingzone.constructs.spacelift import adopt, data_source, resource, use_provider
 from landingzone.delivery.backends import configure
-from landingzone.delivery.inputs import StackInputs
+from landingzone.delivery.inputs import StackInputs, declared_variables
 from landingzone.delivery.spacelift_config import TRIGGER_GLOBS, WORKDIR
 from landingzone.topology import ADMIN, BOOTSTRAP, StackSpec, stack_specs
 from landingzone.topology.inputs import ORGANIZATION_ID, ROOT_ID, account_id_input
@@ -107,8 +107,8 @@ def org_inputs(lz: LandingZone, scope: Construct, specs: Sequence[StackSpec], ad
 
 
 def _variables(stack: object) -> set[str]:
-    assert isinstance(stack, Construct)
-    return {node.node.id for node in stack.node.find_all() if isinstance(node, TerraformVariable)}
+    assert isinstance(stack, TerraformStack)
+    return declared_variables(stack)
 
 
 def _dependencies(scope: Construct, stacks: Mapping[str, str], specs: Sequence[StackSpec],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from cdktf import TerraformStack, TerraformVariable, TerraformVariableValidationConfig
 
 from landingzone.config import Account, LandingZone
+from landingzone.constructs.part import path_of
 from landingzone.topology.inputs import ORGANIZATION_ID, ROOT_ID, RUN_ID, RUN_ID_DEFAULT, RUN_ID_MAX, account_id_input
 
 
@@ -14,7 +15,7 @@ class StackInputs:
 
     def __init__(self, stack: TerraformStack, lz: LandingZone) -> None:
         self._stack, self._lz = stack, lz
-        self._declared: set[str] = set()
+        self._declared = declared_variables(stack)
 
     def account_id(self, account: Account) -> str:
         if account.manifest.id:
@@ -42,7 +43,7 @@ class StackInputs:
         run = self._variable(RUN_ID, "The run's ID, in the deployer's session name (Spacelift sets "
                              f"TF_VAR_{RUN_ID}; `{RUN_ID_DEFAULT}` when left out)", rf"^[\w+=,.@-]{{1,{RUN_ID_MAX}}}$",
                              f"1-{RUN_ID_MAX} letters, digits and _ + = , . @ -", default=RUN_ID_DEFAULT)
-        return f"{self._stack.node.id[:64 - RUN_ID_MAX - 1]}@{run}"
+        return f"{path_of(self._stack)[:64 - RUN_ID_MAX - 1]}@{run}"  # a stack's path is its name
 
     def _variable(self, name: str, description: str, pattern: str, shape: str, default: str | None = None) -> str:
         if name not in self._declared:
@@ -50,8 +51,17 @@ class StackInputs:
             TerraformVariable(self._stack, name, type="string", description=description, default=default,
                               validation=[TerraformVariableValidationConfig(
                                   condition=f"${{can(regex({_hcl_string(pattern)}, var.{name}))}}",
-                                  error_message=f"{name} must be {shape}.")]).override_logical_id(name)
+                                  error_message=f"{name} must be {shape}.")])
+            # A child of the stack whose ID is a valid logical ID keeps it: no override (a round trip) needed.
         return f"${{var.{name}}}"
+
+
+def declared_variables(stack: TerraformStack) -> set[str]:
+    """The variables declared on `stack` so far, kept on the Python side: asking the construct tree for them
+    costs three round trips to Node per variable."""
+    if not hasattr(stack, "lz_variables"):
+        stack.lz_variables = set()  # type: ignore[attr-defined]
+    return stack.lz_variables  # type: ignore[attr-defined]
 
 
 def _hcl_string(text: str) -> str:

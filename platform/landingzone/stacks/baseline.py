@@ -38,7 +38,7 @@ from landingzone.constructs.flow_logs import FlowLogs
 from landingzone.constructs.gateway_endpoints import GatewayEndpoints
 from landingzone.constructs.hub_attachment import HubAttachment
 from landingzone.constructs.ids import hub_name, segment_table_name
-from landingzone.constructs.naming import pin
+from landingzone.constructs.naming import pin, ref
 from landingzone.constructs.permissions_boundary import PermissionsBoundary
 from landingzone.constructs.regional_guardrails import RegionalGuardrails
 from landingzone.constructs.sources import SourceMap
@@ -87,22 +87,24 @@ def _identity_and_keys(stack: TerraformStack, lz: LandingZone, account: Account,
     trust = lz.organization.security.role_trust if lz.organization.security else RoleTrust()
     boundary = sources.record(PermissionsBoundary(stack, "boundary", account_id=account_id,
                                                   archive_buckets=archive_bucket_patterns(lz.organization)), ORG_FILE)
+    boundary_arn = ref(boundary.policy, "arn")
     roles = sources.record(AccountRoles(stack, "roles", account_id=account_id,
                                         region=lz.organization.organization.home_region,
-                                        boundary_arn=boundary.policy.arn, admin=trust.admin,
+                                        boundary_arn=boundary_arn, admin=trust.admin,
                                         power_user=trust.power_user, read_only=trust.read_only), ORG_FILE)
     security = lz.organization.security
     audit = lz.account(security.delegated_administrator if security else lz.organization.core_accounts.audit)
     sources.record(AuditRoles(stack, "audit-roles", account_id=account_id, audit_account_id=providers.account_id(
-        audit), boundary_arn=boundary.policy.arn, security_audit=trust.security_audit, support=trust.support),
+        audit), boundary_arn=boundary_arn, security_audit=trust.security_audit, support=trust.support),
         ORG_FILE)
     users = roles.users()
     if lz.organization.backup_policy is not None:
-        users.append(sources.record(BackupRole(stack, "backup-role", account_id=account_id), ORG_FILE).role.arn)
+        backup = sources.record(BackupRole(stack, "backup-role", account_id=account_id), ORG_FILE)
+        users.append(ref(backup.role, "arn"))
     key = sources.record(EnvironmentKey(stack, "environment-key", environment=account.manifest.environment,
                                         account_id=account_id, users=users), account.file)
     if lz.organization.backup_policy is not None:
-        sources.record(BackupVault(stack, "backup-vault", kms_key_arn=key.key.arn), ORG_FILE)
+        sources.record(BackupVault(stack, "backup-vault", kms_key_arn=ref(key.key, "arn")), ORG_FILE)
 
 
 def _config_recording(stack: TerraformStack, lz: LandingZone, account: Account, providers: AccountProviders,
@@ -110,11 +112,11 @@ def _config_recording(stack: TerraformStack, lz: LandingZone, account: Account, 
     settings = lz.organization.organization
     log_archive = lz.account(lz.organization.core_accounts.log_archive)
     bucket = log_bucket_name(settings.name, "config", providers.account_id(log_archive))
-    role = pin(IamServiceLinkedRole(stack, "config-role", aws_service_name="config.amazonaws.com"),
-               "service_linked_role", "config")
+    role_arn = ref(pin(IamServiceLinkedRole(stack, "config-role", aws_service_name="config.amazonaws.com"),
+                       "service_linked_role", "config"), "arn")
     for region in settings.allowed_regions:
         sources.record(ConfigRecorder(stack, f"config-{region}", region=region, home=region == settings.home_region,
-                                      role_arn=role.arn, bucket=bucket, provider=providers.get(account, region)),
+                                      role_arn=role_arn, bucket=bucket, provider=providers.get(account, region)),
                        ORG_FILE)
 
 
@@ -130,16 +132,18 @@ def _spoke(stack: TerraformStack, lz: LandingZone, net: NetworkConfig, account: 
     vpc = sources.record(Vpc(stack, "vpc", name=account.name, cidr=spoke.vpc_cidr,
                              subnets=subnet_plan(spoke.vpc_cidr, spoke.az_count), az_ids=availability_zones(net),
                              egress=spoke.egress, peer_cidrs=net.hub_routes, provider=own), account.file)
-    sources.record(FlowLogs(stack, "flow-logs", name=account.name, vpc_id=vpc.vpc.id, region=region,
+    vpc_id = ref(vpc.vpc, "id")
+    sources.record(FlowLogs(stack, "flow-logs", name=account.name, vpc_id=vpc_id, region=region,
                             retention_days=net.flow_logs.retention_days, provider=own), account.file)
-    sources.record(GatewayEndpoints(stack, "gateway-endpoints", vpc_name=account.name, vpc_id=vpc.vpc.id,
-                                    region=region, route_table_ids=[t.id for t in vpc.tables("private", "isolated")],
+    private_tables = [ref(t, "id") for t in vpc.tables("private", "isolated")]
+    sources.record(GatewayEndpoints(stack, "gateway-endpoints", vpc_name=account.name, vpc_id=vpc_id,
+                                    region=region, route_table_ids=private_tables,
                                     organization_id=providers.inputs.organization_id(), provider=own), account.file)
     sources.record(HubAttachment(stack, "hub", vpc=vpc, segment=spoke.segment, gateway_id=gateway_id, tables=tables,
                                  propagate_to=reachable, destinations=net.hub_routes,
                                  hub_provider=hub_provider, vpc_provider=own), account.file)
     if net.central_endpoints.segment in reachable:
-        sources.record(ZoneAssociations(stack, "endpoint-zones", vpc_name=account.name, vpc_id=vpc.vpc.id,
+        sources.record(ZoneAssociations(stack, "endpoint-zones", vpc_name=account.name, vpc_id=vpc_id,
                                         region=region, services=net.central_endpoints.services,
                                         hub_provider=hub_provider, vpc_provider=own), account.file)
 
@@ -154,9 +158,9 @@ def _hub_lookup(stack: TerraformStack, lz: LandingZone, segments: set[str],
         DataAwsEc2TransitGatewayFilter(name="state", values=["available"])]), "tgw", "hub")
     tables = {
         segment: pin(DataAwsEc2TransitGatewayRouteTable(stack, f"segment-lookup-{segment}", provider=provider, filter=[
-            DataAwsEc2TransitGatewayRouteTableFilter(name="transit-gateway-id", values=[gateway.id]),
+            DataAwsEc2TransitGatewayRouteTableFilter(name="transit-gateway-id", values=[ref(gateway, "id")]),
             DataAwsEc2TransitGatewayRouteTableFilter(name="tag:Name",
                                                      values=[segment_table_name(organization, segment)])]),
-            "tgw_rt", segment).id
+            "tgw_rt", segment)
         for segment in sorted(segments)}
-    return gateway.id, tables
+    return ref(gateway, "id"), {segment: ref(table, "id") for segment, table in tables.items()}
