@@ -161,3 +161,22 @@ def test_deployer_roles_trust_spacelift_and_their_own_sessions_and_reach_the_sta
     assert deployers["RunnersReadAndWriteStateFromDeployerRoles"]["Condition"] == {
         "StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"},
         "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/LandingZoneDeployer"}}
+
+
+def test_admin_takes_the_variables_other_workers_report_and_builds_none_of_their_stacks(example, tmp_path) -> None:
+    """A parallel synth's admin worker is told the other stacks' variables (`declare_elsewhere`) instead of
+    building them aside: with every other builder replaced by one that fails, the inputs are the reported ones."""
+    import dataclasses
+
+    from cdktf import App, TerraformStack
+
+    from landingzone.delivery.admin import declare_elsewhere, org_inputs
+    from landingzone.topology import ADMIN
+
+    specs = [s if s.name == ADMIN else dataclasses.replace(s, builder="tests.no_such_module:build")
+             for s in stack_specs(example)]
+    app = App(outdir=str(tmp_path), stack_traces=False)
+    reported = {s.name: ["account_id_dev", "organization_id", "not_an_org_output"] for s in specs if s.name != ADMIN}
+    declare_elsewhere(app, reported)
+    found = org_inputs(example, app, specs, TerraformStack(app, ADMIN))
+    assert found == {**{name: ["account_id_dev", "organization_id"] for name in reported}, ADMIN: []}

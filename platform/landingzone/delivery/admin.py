@@ -91,19 +91,34 @@ def _stack(scope: Construct, lz: LandingZone, spec: StackSpec, protected: bool) 
 
 def org_inputs(lz: LandingZone, scope: Construct, specs: Sequence[StackSpec], admin: TerraformStack
                ) -> dict[str, list[str]]:
-    """Each stack's Terraform variables that org's outputs fill, read from the stack as built: from `scope` where
-    this synth builds it too, else built aside (never written). Other stacks are built before admin (it comes last
-    in `specs`), so a full synth builds nothing twice."""
+    """Each stack's Terraform variables that org's outputs fill, read from the stack as built: as the workers of a
+    parallel synth report them (`declare_elsewhere`), from `scope` where this synth builds it too, else built
+    aside (never written). Other stacks are built before admin (it comes last in `specs`), so a full synth builds
+    nothing twice."""
     outputs = {ORGANIZATION_ID, ROOT_ID} | {account_id_input(a.name) for a in lz.accounts}
+    elsewhere: Mapping[str, Sequence[str]] = getattr(scope, "lz_declared_elsewhere", {})
     found = {}
     with tempfile.TemporaryDirectory(prefix="landingzone-admin-") as scratch:
         aside = App(outdir=scratch, stack_traces=False)
         for spec in specs:
+            if spec.name in elsewhere:
+                found[spec.name] = sorted(set(elsewhere[spec.name]) & outputs)
+                continue
             built = admin if spec.name == ADMIN else scope.node.try_find_child(spec.name)
             if built is None:
                 built = spec.load_builder()(aside, lz, spec, SourceMap())
             found[spec.name] = sorted(_variables(built) & outputs)
     return found
+
+
+def declare_elsewhere(app: Construct, declared: Mapping[str, Sequence[str]]) -> None:
+    """Tell the admin stack about to be built into `app` the variables of stacks other processes built."""
+    app.lz_declared_elsewhere = dict(declared)  # type: ignore[attr-defined]
+
+
+def variables_of(stack: object) -> list[str]:
+    """The variables a stack built by `AppBuild.add` declares, for a parallel synth's admin stack."""
+    return sorted(_variables(stack)) if isinstance(stack, TerraformStack) else []
 
 
 def _variables(stack: object) -> set[str]:

@@ -7,6 +7,10 @@ a worker idle. Which worker builds a stack cannot show in the output: a stack's 
 configuration and the stack (a single-stack synth equals the full one, tests/test_single_stack_synth.py), the
 manifest is re-serialised sorted, and the documents are written once, from the merged output, by the caller.
 
+The `admin` stack (Spacelift) needs the variables every other stack declares: the worker that takes it asks the
+caller, which answers once every other stack is reported built with its variables, so nothing is built twice
+(left to itself, admin would build aside each stack of the other workers).
+
 Workers are spawned, not forked: a fork would copy whatever threads the parent runs. A failure in a worker is
 raised in the caller as the exception the worker raised (a configuration error stays one), with the place it
 was raised in the worker as `origin` (shown by the CLI's one-line internal error) and the worker's traceback as
@@ -26,7 +30,7 @@ from typing import Any
 
 from landingzone.config import LandingZone
 from landingzone.output import read_manifest, write_manifest
-from landingzone.topology import StackSpec
+from landingzone.topology import ADMIN, StackSpec
 
 # What cdktf writes at the top of an output; anything else in a part would be lost by the merge.
 PART_ENTRIES = frozenset({"manifest.json", "stacks"})
@@ -45,17 +49,20 @@ def synthesize_in_workers(lz: LandingZone, specs: Sequence[StackSpec], outdir: P
     counter = context.Value("i", jobs)  # worker i starts with stack i, so every worker builds, then takes more
     with tempfile.TemporaryDirectory(prefix=".synth-parts-", dir=outdir.parent) as scratch:
         parts = [Path(scratch) / f"part-{index}" for index in range(jobs)]
-        workers, pipes = [], []
+        workers, pipes, answers = [], [], []
         try:
             for first, part in enumerate(parts):
                 receive, send = context.Pipe(duplex=False)
-                worker = context.Process(target=_work, args=(lz, list(specs), first, counter, part, send),
+                asked, answer = context.Pipe(duplex=False)
+                worker = context.Process(target=_work, args=(lz, list(specs), first, counter, part, send, asked),
                                          daemon=True)
                 worker.start()
                 send.close()  # the worker holds the sending end; the parent sees EOF when the worker is gone
+                asked.close()
                 workers.append(worker)
                 pipes.append(receive)
-            _collect(workers, pipes, built or (lambda _name: None))
+                answers.append(answer)
+            _collect(workers, pipes, answers, len(specs), built or (lambda _name: None))
         finally:
             for worker in workers:  # after an error or Ctrl-C: the others' work is moot
                 if worker.is_alive():
@@ -64,10 +71,12 @@ def synthesize_in_workers(lz: LandingZone, specs: Sequence[StackSpec], outdir: P
         _merge_parts(parts, outdir)
 
 
-def _work(lz: LandingZone, specs: list[StackSpec], first: int, counter: Any, part: Path, send: Connection) -> None:
+def _work(lz: LandingZone, specs: list[StackSpec], first: int, counter: Any, part: Path, send: Connection,
+          asked: Connection) -> None:
     """One worker: import the bindings, build stack `first`, then take stacks off the shared counter until none
     are left."""
     try:
+        from landingzone.delivery.admin import declare_elsewhere, variables_of
         from landingzone.stacks.synth import AppBuild, load_bindings
 
         load_bindings()
@@ -78,8 +87,11 @@ def _work(lz: LandingZone, specs: list[StackSpec], first: int, counter: Any, par
         app = AppBuild(lz, part)
         index = first
         while index < len(specs):
-            app.add(specs[index])
-            send.send(("built", specs[index].name))
+            if specs[index].name == ADMIN:
+                send.send(("inputs?", None))
+                declare_elsewhere(app.app, asked.recv())
+            stack = app.add(specs[index])
+            send.send(("built", (specs[index].name, variables_of(stack))))
             index = _next(counter)
         app.write()
         send.send(("done", None))
@@ -111,11 +123,19 @@ def _portable(error: BaseException) -> BaseException:
         return stand_in
 
 
-def _collect(workers: list[Any], pipes: list[Connection], built: Callable[[str], None]) -> None:
-    """Wait for every worker, passing on each stack it reports built; raise the first error reported (or a silent
-    death) at once."""
+def _collect(workers: list[Any], pipes: list[Connection], answers: list[Connection], stacks: int,
+             built: Callable[[str], None]) -> None:
+    """Wait for every worker, passing on each stack it reports built, and answering the one that asks for the
+    other stacks' variables once all of them are built; raise the first error reported (or a silent death) at
+    once."""
     pending = dict(zip(pipes, workers, strict=True))
+    answer_to = dict(zip(pipes, answers, strict=True))
+    declared: dict[str, list[str]] = {}
+    asking: Connection | None = None
     while pending:
+        if asking is not None and len(declared) == stacks - 1:
+            asking.send(declared)
+            asking = None
         for pipe in wait(list(pending)):
             try:
                 status, payload = pipe.recv()
@@ -125,7 +145,12 @@ def _collect(workers: list[Any], pipes: list[Connection], built: Callable[[str],
                 raise WorkerDied(f"a synth worker ended with exit code {worker.exitcode} before reporting "
                                  "(killed, or out of memory?)") from None
             if status == "built":
-                built(payload)
+                name, variables = payload
+                declared[name] = variables
+                built(name)
+                continue
+            if status == "inputs?":
+                asking = answer_to[pipe]
                 continue
             pending.pop(pipe)  # type: ignore[call-overload]
             if status == "error":

@@ -83,12 +83,14 @@ class AppBuild:
         self.app = App(outdir=str(outdir), stack_traces=False)
         self.built: list[tuple[StackSpec, SourceMap]] = []
 
-    def add(self, spec: StackSpec) -> None:
+    def add(self, spec: StackSpec) -> object:
+        """Build `spec`'s stack into the app; returns it."""
         from landingzone.constructs.sources import SourceMap
 
         sources = SourceMap()
-        spec.load_builder()(self.app, self.lz, spec, sources)
+        stack = spec.load_builder()(self.app, self.lz, spec, sources)
         self.built.append((spec, sources))
+        return stack
 
     def write(self) -> None:
         from landingzone.constructs.assets import take_assets
