@@ -17,7 +17,7 @@ from constructs import Construct
 from landingzone.config import load_landing_zone
 from landingzone.constructs.naming import pin, ref
 from landingzone.constructs.part import Part, path_of
-from landingzone.constructs.spacelift import resource
+from landingzone.constructs.spacelift import adopt, data_source, resource, write_blocks
 from landingzone.delivery.inputs import StackInputs, declared_variables
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,18 +80,28 @@ def test_a_stacks_declared_variables_are_those_in_its_construct_tree(tmp_path: P
     assert set(variables) == in_tree  # each under its own name: no override needed for a child of the stack
 
 
-def test_a_spacelift_block_synthesizes_like_one_built_by_overrides(tmp_path: Path) -> None:
+def test_spacelift_blocks_written_at_once_synthesize_like_constructs_built_by_overrides(tmp_path: Path) -> None:
     app = App(outdir=str(tmp_path), stack_traces=False, skip_validation=True)
-    stack = TerraformStack(app, "blocks")
+    stack, other = TerraformStack(app, "blocks"), TerraformStack(app, "constructs")
     arguments = {"name": "org", "labels": ["a", "b"], "nested": {"k": [1, True]}, "absent": None,
                  "stack_id": "${spacelift_stack.other.id}"}
     assert resource(stack, "spacelift_stack", "org", arguments) == "${spacelift_stack.org.id}"
-    by_overrides = TerraformResource(stack, "spacelift_stack.old", terraform_resource_type="spacelift_stack")
-    by_overrides.override_logical_id("old")
+    assert data_source(stack, "spacelift_role", "admin", {"slug": "space-admin"}) == "${data.spacelift_role.admin.id}"
+    adopt(stack, "spacelift_stack", "org", "org-id")
+    write_blocks(stack)
+    by_overrides = TerraformResource(other, "spacelift_stack.org", terraform_resource_type="spacelift_stack")
+    by_overrides.override_logical_id("org")
     for key, value in arguments.items():
         if value is not None:
             by_overrides.add_override(key, value)
-    blocks = synthesized(app, tmp_path, "blocks")["resource"]["spacelift_stack"]
-    assert {k: v for k, v in blocks["org"].items() if k != "//"} == {
-        k: v for k, v in blocks["old"].items() if k != "//"}
-    assert "absent" not in blocks["org"]
+    by_overrides.import_from("org-id")
+    app.synth()
+    written = json.loads((tmp_path / "stacks" / "blocks" / "cdk.tf.json").read_text())
+    built = json.loads((tmp_path / "stacks" / "constructs" / "cdk.tf.json").read_text())
+    block, construct = written["resource"]["spacelift_stack"]["org"], built["resource"]["spacelift_stack"]["org"]
+    assert block.pop("//") == {"metadata": {"path": "blocks/spacelift_stack.org", "uniqueId": "org"}}
+    assert construct.pop("//") == {"metadata": {"path": "constructs/spacelift_stack.org", "uniqueId": "org"}}
+    assert block == construct
+    assert written["import"] == built["import"] == [{"id": "org-id", "to": "spacelift_stack.org"}]
+    assert written["data"]["spacelift_role"]["admin"] == {
+        "//": {"metadata": {"path": "blocks/data.spacelift_role.admin", "uniqueId": "admin"}}, "slug": "space-admin"}

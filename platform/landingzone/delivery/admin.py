@@ -28,7 +28,7 @@ from landingzone.config.spacelift import Spacelift
 from landingzone.constructs.ids import logical_id
 from landingzone.constructs.naming import literal
 from landingzone.constructs.sources import SourceMap
-from landingzone.constructs.spacelift import adopt, data_source, resource, use_provider
+from landingzone.constructs.spacelift import adopt, data_source, resource, use_provider, write_blocks
 from landingzone.delivery.backends import configure
 from landingzone.delivery.inputs import StackInputs, declared_variables
 from landingzone.delivery.spacelift_config import TRIGGER_GLOBS, WORKDIR
@@ -63,6 +63,7 @@ def build_admin_stack(scope: Construct, lz: LandingZone, spec: StackSpec, source
             "stack_id": stack_id, "schedule": list(drift.schedule), "timezone": drift.timezone,
             # bootstrap's runs may not write (see _integrations), so it could never reconcile
             "reconcile": drift.reconcile and name not in protected and name != BOOTSTRAP})
+    write_blocks(stack)
     sources.record(stack, DELIVERY_FILE)
     return stack
 
