@@ -76,10 +76,10 @@ def _work(lz: LandingZone, specs: list[StackSpec], first: int, counter: Any, par
     """One worker: import the bindings, build stack `first`, then take stacks off the shared counter until none
     are left."""
     try:
-        from landingzone.delivery.admin import declare_elsewhere, variables_of
         from landingzone.stacks.synth import AppBuild, load_bindings
 
-        load_bindings()
+        load_bindings()  # first: it says what is missing where the import of anything on cdktf would crash
+        from landingzone.delivery.admin import declare_elsewhere, variables_of
 
         for builder in dict.fromkeys(spec.builder for spec in specs):
             StackSpec("", "", builder).load_builder()  # the import, paid before taking a stack
