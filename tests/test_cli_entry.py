@@ -13,6 +13,8 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from entry_point import ENTRY, landingzone
 from landingzone.cli_context import EXIT_CODES
 
@@ -104,8 +106,9 @@ def test_a_failed_plan_check_exits_1(project: Path, tmp_path: Path) -> None:
     assert result.stderr == "landingzone: plan safety for org: 2 changes read; FAILED (1 protected changes)\n"
 
 
-def test_a_missing_node_exits_4_before_the_bindings_and_writes_nothing(project: Path) -> None:
-    result = landingzone("synth", "--root", str(project), env={"JSII_NODE": "/nonexistent/node"})
+@pytest.mark.parametrize("jobs", ["1", "2"])  # in the parent, and in synth workers
+def test_a_missing_node_exits_4_before_the_bindings_and_writes_nothing(project: Path, jobs: str) -> None:
+    result = landingzone("synth", "--root", str(project), "--jobs", jobs, env={"JSII_NODE": "/nonexistent/node"})
     assert result.returncode == 4
     assert result.stderr.splitlines()[-1] == (
         "landingzone: Node.js is needed to run the CDKTF bindings, and '/nonexistent/node' is not an executable; "
