@@ -20,7 +20,7 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 from cdktf_cdktf_provider_aws.route import Route
 from constructs import Construct
 
-from landingzone.constructs.naming import pin, ref
+from landingzone.constructs.naming import pin, pinned_name, ref
 from landingzone.constructs.part import Part
 from landingzone.constructs.vpc import Vpc
 
@@ -62,7 +62,7 @@ class HubAttachment(Part):
                 transit_gateway_route_table_id=tables[target], provider=hub_provider),
                 "tgw_propagation", name, target)
         for table in vpc.tables("private"):
-            table_name = table.lz_name.removeprefix("rt_")
+            table_name = pinned_name(table).removeprefix("rt_")
             for cidr in destinations:
                 pin(Route(self, f"route-{table_name}-{cidr.replace('/', '_')}", route_table_id=ref(table, "id"),
                           destination_cidr_block=cidr, transit_gateway_id=gateway_id, depends_on=[ready],

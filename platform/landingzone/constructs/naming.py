@@ -33,7 +33,12 @@ def ref(resource: TerraformElement, attribute: str) -> str:
     the synth makes about 100,000 of them. The resource must be pinned, and in the same stack as the reader
     (a reference across stacks is a token CDKTF turns into an output; terraform validate refuses a literal one).
     """
-    return f"${{{_type_of(type(resource))}.{resource.lz_name}.{attribute}}}"  # type: ignore[attr-defined]
+    return f"${{{_type_of(type(resource))}.{pinned_name(resource)}.{attribute}}}"
+
+
+def pinned_name(resource: TerraformElement) -> str:
+    """The logical ID `pin` gave `resource`, without asking Node for its `friendly_unique_id`."""
+    return resource.lz_name  # type: ignore[attr-defined]
 
 
 def _type_of(cls: type) -> str:

@@ -97,7 +97,7 @@ def org_inputs(lz: LandingZone, scope: Construct, specs: Sequence[StackSpec], ad
     aside (never written). Other stacks are built before admin (it comes last in `specs`), so a full synth builds
     nothing twice."""
     outputs = {ORGANIZATION_ID, ROOT_ID} | {account_id_input(a.name) for a in lz.accounts}
-    elsewhere: Mapping[str, Sequence[str]] = getattr(scope, "lz_declared_elsewhere", {})
+    elsewhere: Mapping[str, Sequence[str]] = getattr(scope, _ELSEWHERE, {})
     found = {}
     with tempfile.TemporaryDirectory(prefix="landingzone-admin-") as scratch:
         aside = App(outdir=scratch, stack_traces=False)
@@ -114,7 +114,10 @@ def org_inputs(lz: LandingZone, scope: Construct, specs: Sequence[StackSpec], ad
 
 def declare_elsewhere(app: Construct, declared: Mapping[str, Sequence[str]]) -> None:
     """Tell the admin stack about to be built into `app` the variables of stacks other processes built."""
-    app.lz_declared_elsewhere = dict(declared)  # type: ignore[attr-defined]
+    setattr(app, _ELSEWHERE, dict(declared))
+
+
+_ELSEWHERE = "lz_declared_elsewhere"  # the attribute of the app that holds them
 
 
 def variables_of(stack: object) -> list[str]:
